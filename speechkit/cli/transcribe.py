@@ -1,0 +1,29 @@
+"""``speechkit transcribe``: audio (or a document) to a timed transcript."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.app import app
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, load_input, run_backend, write_document
+from speechkit.stages.transcribe import DEFAULT
+
+
+@app.command("transcribe")
+def transcribe_command(
+    input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
+    model: Annotated[str, typer.Option("--model", "-m", help="Size name (tiny.en, base, ...), local model directory, or hub id.")] = "tiny.en",
+    backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, openai-whisper or transformers.")] = DEFAULT,
+    language: Annotated[str | None, typer.Option("--language", "-l", help="Language code; detected when omitted.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Batched decoding (faster-whisper); 1 = sequential.")] = None,
+    beam_size: Annotated[int | None, typer.Option(help="Beam width.")] = None,
+    channel: ChannelOpt = None,
+    output: OutputOpt = None,
+    output_dir: OutputDirOpt = Path("."),
+) -> None:
+    """Transcribe speech with Whisper; word timestamps and language detection included."""
+    doc = load_input(input, channel)
+    doc = run_backend("transcribe", backend, doc, model=model, language=language,
+                      batch_size=batch_size, beam_size=beam_size)
+    write_document(doc, input, "transcribe", output, output_dir)

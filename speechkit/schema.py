@@ -1,0 +1,214 @@
+"""The intermediate document every stage reads and writes.
+
+This module is the spine of speechkit: stages, exporters and the CLI import it,
+and it imports nothing of them. Its JSON is a superset of WhisperX's output
+(``segments`` with ``words``, ``word_segments``, ``language``), so WhisperX
+files load as documents and speechkit files read as WhisperX output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
+
+from speechkit.errors import DocumentError
+
+SCHEMA_VERSION = "1.0"
+"""Major.minor: a reader accepts any minor of its own major."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Word(_Model):
+    """One word; ``start``/``end`` are None only before alignment gave it a time."""
+
+    word: str
+    start: float | None = None
+    end: float | None = None
+    score: float | None = None
+    speaker: str | None = None
+
+
+class Segment(_Model):
+    start: float
+    end: float
+    text: str
+    words: list[Word] = Field(default_factory=list)
+    speaker: str | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+
+class SpeakerTurn(_Model):
+    """One diarization turn, as a line of RTTM; turns of different speakers may overlap."""
+
+    start: float
+    end: float
+    speaker: str
+
+
+class Speaker(_Model):
+    id: str
+    name: str | None = None
+    speech_seconds: float = 0.0
+
+
+class Chapter(_Model):
+    start: float
+    end: float | None = None
+    title: str
+
+
+class Source(_Model):
+    """Where the audio came from: a local file or a downloaded URL."""
+
+    kind: Literal["file", "url"] = "file"
+    uri: str
+    title: str | None = None
+    uploader: str | None = None
+    duration: float | None = None
+    webpage_url: str | None = None
+    chapters: list[Chapter] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Audio(_Model):
+    """The audio the stages work on (possibly derived from the source by ``augment``)."""
+
+    path: str
+    sample_rate: int | None = None
+    channels: int | None = None
+    duration: float | None = None
+    codec: str | None = None
+    channel: str | None = Field(default=None, description="channel selected for processing: left, right, an index, or None for a mono mix")
+    sha256: str | None = None
+
+
+class ChapterSummary(_Model):
+    start: float
+    end: float | None = None
+    title: str | None = None
+    summary: str
+
+
+class Summary(_Model):
+    overall: str
+    speakers: dict[str, list[str]] = Field(default_factory=dict, description="key points per speaker id")
+    chapters: list[ChapterSummary] = Field(default_factory=list)
+
+
+class Provenance(_Model):
+    """What one stage did: enough to reproduce it and to judge its output."""
+
+    stage: str
+    backend: str
+    model: str | None = None
+    model_path: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    versions: dict[str, str] = Field(default_factory=dict)
+    started_at: str
+    wall_time: float
+    real_time_factor: float | None = Field(default=None, description="wall time / audio duration")
+    notes: list[str] = Field(default_factory=list, description="caveats, e.g. that a model carries random weights")
+
+
+class Document(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source | None = None
+    audio: Audio | None = None
+    language: str | None = None
+    language_probability: float | None = None
+    segments: list[Segment] = Field(default_factory=list)
+    diarization: list[SpeakerTurn] = Field(default_factory=list)
+    speakers: list[Speaker] = Field(default_factory=list)
+    summary: Summary | None = None
+    provenance: list[Provenance] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def word_segments(self) -> list[Word]:
+        """All words in order, as WhisperX's top-level ``word_segments``."""
+        return [w for s in self.segments for w in s.words]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+    def stages_run(self) -> list[str]:
+        return [p.stage for p in self.provenance]
+
+    # --- (de)serialisation -------------------------------------------------
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+    @classmethod
+    def from_dict(cls, data: Any, origin: str = "<document>") -> Document:
+        if not isinstance(data, dict):
+            raise DocumentError(f"{origin}: not a speechkit document (top level is {type(data).__name__}, expected an object)")
+        data = dict(data)
+        version = data.get("schema_version")
+        if version is None:
+            if "segments" not in data:
+                raise DocumentError(f"{origin}: not a speechkit or WhisperX document (no 'schema_version' and no 'segments')")
+            data = _from_whisperx(data)
+        else:
+            major = str(version).split(".")[0]
+            if major != SCHEMA_VERSION.split(".")[0]:
+                raise DocumentError(
+                    f"{origin}: schema version {version} is not supported by this speechkit "
+                    f"(reads {SCHEMA_VERSION.split('.')[0]}.x); upgrade speechkit or re-run the stages"
+                )
+        data.pop("word_segments", None)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise DocumentError(f"{origin}: invalid document at '{where}': {first['msg']} ({exc.error_count()} error(s))") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Document:
+        path = Path(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DocumentError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DocumentError(f"{path}: cannot read document ({exc})") from None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        return cls.from_dict(data, origin=str(path))
+
+
+_WORD_KEYS = set(Word.model_fields)
+_SEGMENT_KEYS = set(Segment.model_fields)
+
+
+def _from_whisperx(data: dict[str, Any]) -> dict[str, Any]:
+    """Map WhisperX's JSON output (segments/words/word_segments/language) onto the schema."""
+    segments = []
+    for seg in data.get("segments") or []:
+        if not isinstance(seg, dict):
+            raise DocumentError(f"WhisperX document: segment is {type(seg).__name__}, expected an object")
+        s = {k: v for k, v in seg.items() if k in _SEGMENT_KEYS}
+        s["words"] = [{k: v for k, v in w.items() if k in _WORD_KEYS} for w in seg.get("words") or []]
+        segments.append(s)
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "segments": segments}
+    if data.get("language"):
+        out["language"] = data["language"]
+    speakers = sorted({s["speaker"] for s in segments if s.get("speaker")})
+    if speakers:
+        out["speakers"] = [{"id": sp} for sp in speakers]
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    return Document.model_json_schema(mode="serialization")

@@ -1,0 +1,1 @@
+"""Pipeline stages, one package each, in pipeline order: augment, transcribe, align, diarize, summarize."""

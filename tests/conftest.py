@@ -1,0 +1,49 @@
+"""Shared fixtures: the real recordings in ../shared/data and small generated audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country.")
+STEREO_LEFT_TEXT = ("He began a confused complaint against the wizard, "
+                    "who had vanished behind the curtain on the left.")
+STEREO_RIGHT_TEXT = "The horizon seems extremely distant."
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not (DATA / "jfk.flac").is_file():
+        pytest.fail(f"real test data missing: {DATA} (the project expects ../shared/data beside the checkout)")
+    return DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the user's model cache (joined base weights) but never write results into the repo."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def tone_wav(tmp_path: Path) -> Path:
+    """Two seconds of a 440 Hz tone at 16 kHz: audible, not speech."""
+    t = np.arange(32000) / 16000
+    path = tmp_path / "tone.wav"
+    sf.write(path, 0.3 * np.sin(2 * np.pi * 440 * t), 16000)
+    return path
+
+
+@pytest.fixture
+def silence_wav(tmp_path: Path) -> Path:
+    path = tmp_path / "silence.wav"
+    sf.write(path, np.zeros(16000 * 3, dtype=np.float32), 16000)
+    return path
