@@ -130,7 +130,7 @@ def iter_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, channel: str | 
                 pending.append(block)
         except av.error.FFmpegError as exc:
             raise AudioError(f"{path}: corrupt or truncated audio, decoding failed after "
-                             f"{decoded / sample_rate:.1f} s ({exc.strerror or exc})") from None
+                             f"{(decoded + held) / sample_rate:.1f} s ({exc.strerror or exc})") from None
         tail = np.concatenate(pending).astype(np.float32, copy=False) if pending else np.zeros(0, np.float32)
         decoded += tail.size
         if decoded == 0:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from speechkit.stages.base import Backend
 
 ENTRY_POINT_GROUP = "speechkit.backends"
-STAGES = ("augment", "transcribe", "align", "diarize", "summarize")
+STAGES = ("download", "augment", "transcribe", "align", "diarize", "summarize")
 
 
 def _builtin(stage: str) -> dict[str, str]:

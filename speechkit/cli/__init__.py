@@ -11,11 +11,15 @@ import warnings
 from speechkit.cli.app import app
 from speechkit.errors import SpeechkitError
 
-COMMANDS = ("schema", "transcribe", "export")
+COMMANDS = ("schema", "download", "augment", "transcribe", "align", "diarize", "summarize", "eval", "export", "stress", "run", "models")
 """Command modules, in pipeline order; each attaches its commands to ``app``."""
 
-for _name in COMMANDS:
-    importlib.import_module(f"speechkit.cli.{_name}")
+
+def register(argv: list[str]) -> None:
+    """Import only the invoked command's module (all of them for help or an unknown name): some command
+    modules import scipy or torch, which would add a second to every run of every other command."""
+    for name in [argv[0]] if argv and argv[0] in COMMANDS else COMMANDS:
+        importlib.import_module(f"speechkit.cli.{name}")
 
 
 def _quiet_libraries() -> None:
@@ -29,6 +33,7 @@ def _quiet_libraries() -> None:
 
 def main() -> None:
     _quiet_libraries()
+    register(sys.argv[1:])
     try:
         app(standalone_mode=False)
     except SpeechkitError as exc:
@@ -38,11 +43,11 @@ def main() -> None:
         print("speechkit: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # click's usage errors and aborts
-        import click
+        from typer._click import exceptions  # typer 0.2x vendors its own click, not the `click` package
 
-        if isinstance(exc, click.exceptions.ClickException):
+        if isinstance(exc, exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, exceptions.Abort):
             sys.exit(1)
         raise

@@ -9,3 +9,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """Keeps ``speechkit COMMAND`` a group even when only the invoked command's module is imported."""

@@ -14,7 +14,7 @@ from speechkit.stages.transcribe import DEFAULT
 def transcribe_command(
     input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
     model: Annotated[str, typer.Option("--model", "-m", help="Size name (tiny.en, base, ...), local model directory, or hub id.")] = "tiny.en",
-    backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, openai-whisper or transformers.")] = DEFAULT,
+    backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, whisperx, openai-whisper or transformers.")] = DEFAULT,
     language: Annotated[str | None, typer.Option("--language", "-l", help="Language code; detected when omitted.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Batched decoding (faster-whisper); 1 = sequential.")] = None,
     beam_size: Annotated[int | None, typer.Option(help="Beam width.")] = None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from speechkit.schema import Document
+from speechkit.errors import DocumentError
+from speechkit.schema import Document, SpeakerTurn
 
 
 def uri_of(doc: Document) -> str:
@@ -19,3 +20,37 @@ def to_rttm(doc: Document) -> str:
     lines = [f"SPEAKER {uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>"
              for t in sorted(doc.diarization, key=lambda t: (t.start, t.speaker))]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def parse_rttm(text: str, origin: str = "<rttm>") -> dict[str, list[SpeakerTurn]]:
+    """Turns per file id (uri) from RTTM text; only SPEAKER lines carry turns, others are skipped."""
+    turns: dict[str, list[SpeakerTurn]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields or fields[0].startswith((";", "#")) or fields[0] != "SPEAKER":
+            continue
+        if len(fields) < 8:
+            raise DocumentError(f"{origin}: line {number}: a SPEAKER line needs at least 8 fields, found {len(fields)}")
+        try:
+            onset, duration = float(fields[3]), float(fields[4])
+        except ValueError:
+            raise DocumentError(f"{origin}: line {number}: onset and duration must be numbers "
+                                f"(got {fields[3]!r}, {fields[4]!r})") from None
+        if onset < 0 or duration < 0:
+            raise DocumentError(f"{origin}: line {number}: negative onset or duration")
+        turns.setdefault(fields[1], []).append(SpeakerTurn(start=onset, end=round(onset + duration, 6), speaker=fields[7]))
+    return turns
+
+
+def read_rttm(path: str | Path) -> dict[str, list[SpeakerTurn]]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{path}: cannot read RTTM ({exc})") from None
+    turns = parse_rttm(text, str(path))
+    if not turns:
+        raise DocumentError(f"{path}: no SPEAKER lines (not an RTTM file?)")
+    return turns

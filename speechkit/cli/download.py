@@ -1,0 +1,27 @@
+"""``speechkit download``: a URL (page, direct link or playlist) to audio files and documents."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.app import app
+from speechkit.cli.common import OutputDirOpt, run_backend
+from speechkit.io import atomic_write_text
+from speechkit.registry import load_backend
+from speechkit.stages.download import DEFAULT, items
+
+
+@app.command("download")
+def download_command(
+    url: Annotated[str, typer.Argument(help="A page with audio/video (1,800+ sites, or any <audio>/<video>), a direct media link, or a playlist.")],
+    backend: Annotated[str, typer.Option("--backend", "-b", help="Download backend.")] = DEFAULT,
+    audio_format: Annotated[str, typer.Option("--audio-format", help="best (no re-encoding where possible), m4a, mp3, opus, wav, flac.")] = "best",
+    output_dir: OutputDirOpt = Path("."),
+) -> None:
+    """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
+    for entry in items(load_backend("download", backend), url):
+        doc = run_backend("download", backend, entry, output_dir=str(output_dir), audio_format=audio_format)
+        target = output_dir / f"{Path(doc.audio.path).stem}.download.json"
+        atomic_write_text(target, doc.to_json() + "\n")
+        typer.echo(str(target))

@@ -1,0 +1,27 @@
+"""``speechkit summarize``: a transcript document to an overall summary, key points per speaker, chapters."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.app import app
+from speechkit.cli.common import OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.schema import Document
+from speechkit.stages.summarize import DEFAULT
+
+
+@app.command("summarize")
+def summarize_command(
+    document: Annotated[Path, typer.Argument(help="A transcript document (.json), ideally diarized.")],
+    backend: Annotated[str, typer.Option("--backend", "-b", help="auto (transformers when the model is here, else extractive), extractive or transformers.")] = DEFAULT,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="transformers: model id or local path (default facebook/bart-large-cnn); extractive: sentence-embedding model (default: packaged MiniLM).")] = None,
+    sentences: Annotated[int | None, typer.Option(help="Sentences in the overall summary (default: about the square root of the transcript's).")] = None,
+    key_points: Annotated[int | None, typer.Option(help="Key points per speaker.")] = None,
+    output: OutputOpt = None,
+    output_dir: OutputDirOpt = Path("."),
+) -> None:
+    """Summarize a transcript, speaker by speaker and chapter by chapter (source chapters or long pauses)."""
+    doc = Document.load(document)
+    doc = run_backend("summarize", backend, doc, model=model, sentences=sentences, key_points=key_points)
+    write_document(doc, document, "summarize", output, output_dir)

