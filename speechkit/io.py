@@ -8,8 +8,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from speechkit.errors import OutputError
+from speechkit.errors import OutputError, SpeechkitError
+
+FILE_MODE = 0o644
+"""mkstemp makes owner-only files; outputs are ordinary files others may read."""
 
 
 def guard_output(output: str | Path, inputs: Iterable[str | Path]) -> Path:
@@ -30,6 +34,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -73,3 +78,22 @@ def stage_output_path(input_path: str | Path, stage: str, output_dir: str | Path
     name = Path(input_path).name
     stem = name.split(".")[0] or "document"
     return Path(output_dir) / f"{stem}.{stage}.json"
+
+
+def read_yaml(path: str | Path, what: str, error: type[SpeechkitError]) -> Any:
+    """A YAML file's content, or ``error`` naming the file, what it should be and where it is malformed."""
+    import yaml  # only configs need it
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what} ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise error(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None

@@ -21,10 +21,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from speechkit.errors import SpeechkitError
+from speechkit.io import read_yaml
 from speechkit.registry import STAGES, backends
 from speechkit.report import WRITERS
 
@@ -114,16 +114,7 @@ class PipelineConfig(_Model):
 
 def load_config(path: str | Path) -> PipelineConfig:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    data = read_yaml(path, "config file", ConfigError)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config is a mapping with 'stages' (got {type(data).__name__})")
     if "conditions" in data and "stages" not in data:  # a stress-test conditions config, run as it is

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from speechkit.errors import SpeechkitError
+from speechkit.io import read_yaml
 from speechkit.stages.augment.transforms import TransformSpec, build, parse_specs
 
 
@@ -99,14 +99,7 @@ def parse_config(data: Any, origin: str = "<config>", base_dir: Path | None = No
 
 def load_config(path: str | Path) -> StressConfig:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StressConfigError(f"{path}: no such conditions config") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StressConfigError(f"{path}: cannot read ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise StressConfigError(f"{path}: malformed YAML ({exc})") from None
+    data = read_yaml(path, "conditions config", StressConfigError)
     return parse_config(data, origin=str(path), base_dir=path.parent)
 
 

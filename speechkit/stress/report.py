@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,11 +156,19 @@ def plot(config: StressConfig, rows: Sequence[dict[str, Any]], path: Path) -> Pa
     return atomic_write_bytes(path, buffer.getvalue())
 
 
+def _portable(value: Any, base: Path) -> Any:
+    """File paths made relative to the results' folder, so a committed or copied result names no machine."""
+    if isinstance(value, dict):
+        return {k: os.path.relpath(v, base) if k in ("audio", "model_path") and isinstance(v, str) and os.path.isabs(v)
+                else _portable(v, base) for k, v in value.items()}
+    return value
+
+
 def write_report(output_dir: Path, config: StressConfig, inputs: Sequence[dict[str, Any]],
                  results: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], missing: int) -> dict[str, Path]:
     paths = {"results": output_dir / "results.json", "table": output_dir / "table.md", "plot": output_dir / "wer_vs_snr.png"}
-    payload = {"config": config.model_dump(), "inputs": list(inputs), "missing_cells": missing,
-               "summary": rows, "cells": list(results)}
+    payload = {"config": config.model_dump(), "inputs": [_portable(i, output_dir) for i in inputs],
+               "missing_cells": missing, "summary": rows, "cells": [_portable(r, output_dir) for r in results]}
     atomic_write_text(paths["results"], json.dumps(payload, indent=1) + "\n")
     atomic_write_text(paths["table"], markdown(config, rows, inputs, missing))
     plot(config, rows, paths["plot"])

@@ -7,10 +7,9 @@ any such YAML file works wherever a preset name does.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-import yaml
+from speechkit.io import read_yaml
 
 if TYPE_CHECKING:
     from speechkit.stages.augment.transforms import TransformSpec
@@ -37,10 +36,7 @@ def load_preset(name_or_path: str) -> tuple[str, list[TransformSpec]]:
     if not path.is_file():
         raise TransformError(f"{name_or_path}: no such preset (presets: {', '.join(preset_names()) or 'none'}) "
                              "and no such YAML file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TransformError(f"{path}: malformed YAML ({exc})") from None
+    data = read_yaml(path, "preset", TransformError)
     if not isinstance(data, dict) or "transforms" not in data:
         raise TransformError(f"{path}: a preset is a mapping with 'transforms' (and a 'description')")
     return str(data.get("description", "")), parse_specs(data["transforms"], origin=str(path))

@@ -22,7 +22,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         """``feature_mask``: SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)."""
         super().__init__(model=model, language=language, device=device, compute_type=compute_type,
                          batch_size=batch_size, beam_size=beam_size, word_timestamps=word_timestamps,
-                         feature_mask=feature_mask, **options)
+                         threads=threads, feature_mask=feature_mask, **options)
 
     def load(self) -> Any:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
@@ -30,7 +30,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         resolved = resolve_whisper(self.model or "tiny.en")
         self.model_path = str(resolved.path)
         model = WhisperModel(str(resolved.path), device=self.options["device"],
-                             compute_type=self.options["compute_type"], cpu_threads=self.options.get("threads", 0))
+                             compute_type=self.options["compute_type"], cpu_threads=self.options["threads"])
         return BatchedInferencePipeline(model) if self.options["batch_size"] > 1 else model
 
     def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
