@@ -80,17 +80,22 @@ def stage_output_path(input_path: str | Path, stage: str, output_dir: str | Path
     return Path(output_dir) / f"{stem}.{stage}.json"
 
 
-def read_yaml(path: str | Path, what: str, error: type[SpeechkitError]) -> Any:
-    """A YAML file's content, or ``error`` naming the file, what it should be and where it is malformed."""
-    import yaml  # only configs need it
-
+def read_text(path: str | Path, what: str, error: type[SpeechkitError]) -> str:
+    """A UTF-8 file's text, or ``error`` naming the file and why it cannot be read as ``what``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what} ({exc})") from None
+
+
+def read_yaml(path: str | Path, what: str, error: type[SpeechkitError]) -> Any:
+    """A YAML file's content, or ``error`` naming the file, what it should be and where it is malformed."""
+    import yaml  # only configs need it
+
+    text = read_text(path, what, error)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from speechkit.errors import DocumentError
+from speechkit.io import read_text
 
 SCHEMA_VERSION = "1.0"
 """Major.minor: a reader accepts any minor of its own major."""
@@ -174,13 +175,7 @@ class Document(_Model):
 
     @classmethod
     def load(cls, path: str | Path) -> Document:
-        path = Path(path)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DocumentError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DocumentError(f"{path}: cannot read document ({exc})") from None
+        raw = read_text(path, "file", DocumentError)
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:

@@ -5,13 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from speechkit.errors import SpeechkitError
 from speechkit.stress import StressConfigError, load_config, make_input, parse_config, plan
 from speechkit.stress.config import DEFAULT_CONFIG, override
 from speechkit.stress.grid import BASELINE, Cell, parse_shard, reference_text, shard
-from speechkit.stress.report import markdown, monotonic, plot, summarize
+from speechkit.stress.report import compare, markdown, monotonic, plot, summarize
 from tests.conftest import JFK_TEXT, STEREO_LEFT_TEXT
 
 SMALL = {
@@ -152,3 +153,18 @@ def test_list_cells_prints_json_lines_for_a_shard(data_dir, tmp_path):
     everything = plan(parse_config(SMALL), [make_input(data_dir / "jfk.flac", JFK_TEXT)])
     assert [c["key"] for c in cells] == [c.key for c in everything[1::4]]
     assert Cell.from_dict(cells[0]).key == cells[0]["key"]
+
+
+def test_models_are_compared_paired_by_seed():
+    # b wins on seeds 0 and 1 by 2 and 1 words of 10 and ties on seed 2; its mean±std overlaps a's
+    results = [_result("a", "white", 0.0, 0, 6), _result("b", "white", 0.0, 0, 4),
+               _result("a", "white", 0.0, 1, 2), _result("b", "white", 0.0, 1, 1),
+               _result("a", "white", 0.0, 2, 3), _result("b", "white", 0.0, 2, 3),
+               _result("a", "white", 5.0, 0, 1)]
+    (row,) = compare(results, "a", "b")
+    assert (row["level"], row["seeds"], row["second_better"], row["second_worse"], row["ties"]) == (0.0, 3, 2, 0, 1)
+    assert row["difference_mean"] == pytest.approx(-0.1)
+    assert row["difference_se"] == pytest.approx(np.std([-0.2, -0.1, 0.0], ddof=1) / np.sqrt(3))
+    config = parse_config({**SMALL, "models": ["a", "b"], "seeds": [0, 1, 2]})
+    table = markdown(config, summarize(results), [{"name": "jfk"}], missing=0, comparisons=[row])
+    assert "## b against a, paired by seed" in table and "| white | 0 | -10.0 ± 5.8 | 2 | 0 | 1 |" in table

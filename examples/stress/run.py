@@ -7,6 +7,9 @@ stereo_diarization.wav); conditions and levels are configs/stress-test.yaml's, w
 instead of its three, because 44 reference words make single runs noisy. Finished
 cells are cached in examples/stress/cells/ (not committed), so a rerun only redoes what changed.
 Writes results.json, table.md and wer_vs_snr.png here.
+
+Then a close-up of white noise at 5, 0 and -5 dB with 30 seeds, where the two models' curves
+cross, into white-noise-30-seeds/ (its table compares the models paired by seed).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ INPUTS = [
 ]
 
 SEEDS = [0, 1, 2, 3, 4, 5]
+CLOSE_UP_SEEDS = list(range(30))
+CLOSE_UP_LEVELS = [5.0, 0.0, -5.0]
 
 
 def main() -> None:
@@ -40,6 +45,14 @@ def main() -> None:
     run = run_stress(config, inputs, args.output_dir, workers=args.workers)
     print(f"{run.ran} cells run, {run.cached} cached")
     print((args.output_dir / "table.md").read_text())
+
+    white = override(config, seeds=CLOSE_UP_SEEDS, conditions=["white-noise"])
+    white = white.model_copy(update={"baseline": False, "conditions": [
+        white.conditions[0].model_copy(update={"levels": CLOSE_UP_LEVELS})]})
+    close_up = args.output_dir / "white-noise-30-seeds"
+    run = run_stress(white, inputs, close_up, workers=args.workers)
+    print(f"{run.ran} cells run, {run.cached} cached")
+    print((close_up / "table.md").read_text())
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import typer
 from speechkit.cli.app import app
 from speechkit.errors import DocumentError
 from speechkit.export.rttm import read_rttm, uri_of
+from speechkit.io import read_text
 from speechkit.metrics.der import diarization_error
 from speechkit.metrics.wer import error_rates
 from speechkit.schema import Document, SpeakerTurn
@@ -29,15 +30,6 @@ def _hypothesis_turns(path: Path, uri: str | None) -> tuple[list[SpeakerTurn], f
     if "diarize" not in doc.stages_run():
         raise DocumentError(f"{path}: has no diarization; run `speechkit diarize` first")
     return doc.diarization, doc.audio.duration if doc.audio else None, uri_of(doc)
-
-
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentError(f"{path}: cannot read {what} ({exc})") from None
 
 
 def _report(scores: dict, as_json: bool) -> None:
@@ -82,12 +74,12 @@ def wer_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Word and character error rates with Whisper's text normalisation."""
-    ref_text = _read_text(reference, "reference text")
+    ref_text = read_text(reference, "file", DocumentError)
     if hypothesis.suffix.lower() == ".json":
         doc = Document.load(hypothesis)
         hyp_text, language = doc.text, language or doc.language
     else:
-        hyp_text = _read_text(hypothesis, "hypothesis text")
+        hyp_text = read_text(hypothesis, "file", DocumentError)
     try:
         rates = error_rates(ref_text, hyp_text, language or "en")
     except ValueError as exc:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from speechkit.errors import DocumentError
+from speechkit.io import read_text
 from speechkit.schema import Document, SpeakerTurn
 
 
@@ -43,14 +44,7 @@ def parse_rttm(text: str, origin: str = "<rttm>") -> dict[str, list[SpeakerTurn]
 
 
 def read_rttm(path: str | Path) -> dict[str, list[SpeakerTurn]]:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentError(f"{path}: cannot read RTTM ({exc})") from None
-    turns = parse_rttm(text, str(path))
+    turns = parse_rttm(read_text(path, "file", DocumentError), str(path))
     if not turns:
         raise DocumentError(f"{path}: no SPEAKER lines (not an RTTM file?)")
     return turns

@@ -53,6 +53,33 @@ def summarize(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def compare(results: Sequence[dict[str, Any]], first: str, second: str) -> list[dict[str, Any]]:
+    """``second`` against ``first`` on the same noise draws: per condition and level, the per-seed
+    difference of corpus WER (mean and standard error) and how many seeds each model wins.
+
+    Pairing by seed removes the draw-to-draw spread that dominates mean ± std on a small corpus,
+    so a real difference between models shows even when their error bars overlap.
+    """
+    wer: dict[tuple[str, str, float | None, int | None], list[dict[str, Any]]] = defaultdict(list)
+    for r in results:
+        cell = r["cell"]
+        wer[(cell["model"], cell["condition"], cell["level"], cell["seed"])].append(r)
+    rows = []
+    for condition, level in dict.fromkeys((c, lv) for m, c, lv, _ in wer if m == first):
+        seeds = [s for m, c, lv, s in wer if (m, c, lv) == (first, condition, level)
+                 and (second, condition, level, s) in wer]
+        if not seeds:
+            continue
+        diff = np.array([_corpus_wer(wer[(second, condition, level, s)]) - _corpus_wer(wer[(first, condition, level, s)])
+                         for s in seeds])
+        rows.append({"condition": condition, "level": level, "seeds": len(seeds), "first": first, "second": second,
+                     "difference_mean": float(diff.mean()),
+                     "difference_se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else None,
+                     "second_better": int((diff < 0).sum()), "second_worse": int((diff > 0).sum()),
+                     "ties": int((diff == 0).sum())})
+    return rows
+
+
 def monotonic(rows: Sequence[dict[str, Any]], model: str, condition: str) -> bool | None:
     """Whether WER never falls as SNR falls, within noise; None for fewer than two levels.
 
@@ -74,7 +101,7 @@ def _pct(mean: float, std: float | None = None) -> str:
 
 
 def markdown(config: StressConfig, rows: Sequence[dict[str, Any]], inputs: Sequence[dict[str, Any]],
-             missing: int) -> str:
+             missing: int, comparisons: Sequence[dict[str, Any]] = ()) -> str:
     models = list(dict.fromkeys(r["model"] for r in rows)) or list(config.models)
     by = {(r["model"], r["condition"], r["level"]): r for r in rows}
     lines = [
@@ -110,7 +137,25 @@ def markdown(config: StressConfig, rows: Sequence[dict[str, Any]], inputs: Seque
             if verdicts:
                 lines += ["", f"WER rises monotonically as SNR falls (within the seeds' spread plus one word): "
                               f"{', '.join(verdicts)}."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _comparison_lines(comparisons)) + "\n"
+
+
+def _comparison_lines(comparisons: Sequence[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for second in dict.fromkeys(c["second"] for c in comparisons):
+        rows = [c for c in comparisons if c["second"] == second]
+        first = rows[0]["first"]
+        lines += ["", f"## {second} against {first}, paired by seed", "",
+                  f"Per-seed difference of corpus WER ({second} − {first}, percentage points; negative: {second} "
+                  "is better), mean ± standard error, and the seeds each model wins.", "",
+                  f"| condition | level | difference (pp) | {second} better | {first} better | ties |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for c in rows:
+            level = "–" if c["level"] is None else f"{c['level']:g}"
+            se = "" if c["difference_se"] is None else f" ± {100 * c['difference_se']:.1f}"
+            lines.append(f"| {c['condition']} | {level} | {100 * c['difference_mean']:+.1f}{se} | "
+                         f"{c['second_better']} | {c['second_worse']} | {c['ties']} |")
+    return lines
 
 
 def plot(config: StressConfig, rows: Sequence[dict[str, Any]], path: Path) -> Path:
@@ -167,9 +212,12 @@ def _portable(value: Any, base: Path) -> Any:
 def write_report(output_dir: Path, config: StressConfig, inputs: Sequence[dict[str, Any]],
                  results: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], missing: int) -> dict[str, Path]:
     paths = {"results": output_dir / "results.json", "table": output_dir / "table.md", "plot": output_dir / "wer_vs_snr.png"}
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    comparisons = [row for other in models[1:] for row in compare(results, models[0], other)]
     payload = {"config": config.model_dump(), "inputs": [_portable(i, output_dir) for i in inputs],
-               "missing_cells": missing, "summary": rows, "cells": [_portable(r, output_dir) for r in results]}
+               "missing_cells": missing, "summary": rows, "comparison": comparisons,
+               "cells": [_portable(r, output_dir) for r in results]}
     atomic_write_text(paths["results"], json.dumps(payload, indent=1) + "\n")
-    atomic_write_text(paths["table"], markdown(config, rows, inputs, missing))
+    atomic_write_text(paths["table"], markdown(config, rows, inputs, missing, comparisons))
     plot(config, rows, paths["plot"])
     return paths
