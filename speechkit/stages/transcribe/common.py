@@ -80,8 +80,8 @@ class WhisperTranscriber(Backend):
         """Load the model (and set ``model_path``); the stress runner calls this once and reuses the result."""
 
     @abstractmethod
-    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
-        """Transcribe 16 kHz mono samples that are not silent."""
+    def decode(self, model: Any, samples: np.ndarray, progress: Progress) -> Decoded:
+        """Transcribe 16 kHz mono samples that are not silent with what :meth:`load` returned."""
 
     def process(self, doc: Document) -> Document:
         samples = document_audio(doc)
@@ -90,9 +90,10 @@ class WhisperTranscriber(Backend):
             self.notes.append("audio is silent: nothing decoded")
             return doc
         duration = round(samples.size / SAMPLE_RATE, 1)
+        model = self.load()  # a model that cannot be found fails before any progress is shown
         with progress_bar() as bar:
             task = bar.add_task(f"transcribe {self.model}", total=duration)
-            decoded = self.decode(samples, lambda seconds: bar.update(task, completed=min(seconds, duration)))
+            decoded = self.decode(model, samples, lambda seconds: bar.update(task, completed=min(seconds, duration)))
             for segment in decoded.segments:
                 doc.segments.append(segment)
                 bar.update(task, completed=min(segment.end, duration))

@@ -33,8 +33,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
                              compute_type=self.options["compute_type"], cpu_threads=self.options["threads"])
         return BatchedInferencePipeline(model) if self.options["batch_size"] > 1 else model
 
-    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
-        model = self.load()
+    def decode(self, model: Any, samples: np.ndarray, progress: Progress) -> Decoded:
         kwargs: dict[str, Any] = dict(language=self.options["language"], beam_size=self.options["beam_size"],
                                       word_timestamps=self.options["word_timestamps"], vad_filter=True)
         if self.options["batch_size"] > 1:

@@ -51,10 +51,9 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
         language = max(probs, key=probs.get)
         return language, probs[language]
 
-    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
+    def decode(self, model: Any, samples: np.ndarray, progress: Progress) -> Decoded:
         import whisper
 
-        model = self.load()
         language, probability = choose_language(self.options["language"], model.is_multilingual,
                                                 lambda: self.detect_language(model, samples))
         beam = self.options["beam_size"]

@@ -58,10 +58,10 @@ class TransformersTranscriber(TorchWhisperTranscriber):
         best = int(probs.argmax())
         return list(lang_to_id)[best].strip("<|>"), float(probs[best])
 
-    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
+    def decode(self, loaded: tuple[Any, Any], samples: np.ndarray, progress: Progress) -> Decoded:
         import torch
 
-        model, processor = self.load()
+        model, processor = loaded
         inputs = self.features(processor, samples)
         multilingual = model.generation_config.is_multilingual
         language, probability = choose_language(self.options["language"], multilingual,

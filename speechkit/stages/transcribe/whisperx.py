@@ -39,8 +39,7 @@ class WhisperXTranscriber(WhisperTranscriber):
                                    vad_method="pyannote", local_files_only=True, threads=self.options["threads"],
                                    asr_options={"beam_size": self.options["beam_size"]})
 
-    def decode(self, samples: np.ndarray, progress: Progress) -> Decoded:
-        pipeline = self.load()
+    def decode(self, pipeline: Any, samples: np.ndarray, progress: Progress) -> Decoded:
         duration = samples.size / SAMPLE_RATE
         # WhisperX's own detect_language logs the probability and drops it; faster-whisper's model keeps it
         language, probability = choose_language(self.options["language"], pipeline.model.model.is_multilingual,
