@@ -1,6 +1,5 @@
 """``speechkit augment`` on real recordings: reproducible files, recorded draws, exact SNRs, clean errors."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 from speechkit.report import write_report
 from speechkit.report.facts import PALETTE

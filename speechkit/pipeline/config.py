@@ -39,7 +39,7 @@ class _Model(BaseModel):
 
 def default_backend(stage: str) -> str:
     module = importlib.import_module(f"speechkit.stages.{stage}")
-    return str(getattr(module, "DEFAULT"))
+    return str(module.DEFAULT)
 
 
 class StageSpec(_Model):
