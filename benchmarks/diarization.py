@@ -36,7 +36,7 @@ COLLARS = (0.0, 0.5)
 
 def diarize(path: Path, backend: str, threads: int | None, **options) -> tuple[object, float]:
     """The diarized document and the seconds spent loading models (not counted in its wall time)."""
-    from speechkit.cli.common import document_from_audio
+    from speechkit.inputs import document_from_audio
     from speechkit.registry import load_backend
 
     diarizer = load_backend("diarize", backend)(threads=threads, **options)

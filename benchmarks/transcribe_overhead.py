@@ -49,7 +49,7 @@ print(" ".join(s.text.strip() for s in segments))
 
 
 def speechkit_api(path: Path, model_dir: Path) -> str:
-    from speechkit.cli.common import document_from_audio
+    from speechkit.inputs import document_from_audio
     from speechkit.registry import load_backend
 
     return load_backend("transcribe", "faster-whisper")(model="tiny.en", **SETTINGS)(document_from_audio(path)).text

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from speechkit.cli.common import document_from_audio
 from speechkit.export.rttm import read_rttm
+from speechkit.inputs import document_from_audio
 from speechkit.metrics.der import diarization_error
 from speechkit.registry import load_backend
 from speechkit.schema import SpeakerTurn

@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, load_input, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.inputs import load_input
 from speechkit.stages.augment import DEFAULT
 from speechkit.stages.augment.presets import preset_names
 

@@ -9,6 +9,7 @@ import typer
 from speechkit.cli.app import app
 from speechkit.errors import DocumentError
 from speechkit.export.rttm import read_rttm, uri_of
+from speechkit.inputs import is_document
 from speechkit.io import read_text
 from speechkit.metrics.der import diarization_error
 from speechkit.metrics.wer import error_rates
@@ -75,7 +76,7 @@ def wer_command(
 ) -> None:
     """Word and character error rates with Whisper's text normalisation."""
     ref_text = read_text(reference, "file", DocumentError)
-    if hypothesis.suffix.lower() == ".json":
+    if is_document(hypothesis):
         doc = Document.load(hypothesis)
         hyp_text, language = doc.text, language or doc.language
     else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from speechkit.audio import sha256
 from speechkit.errors import SpeechkitError
+from speechkit.inputs import load_input
 from speechkit.io import atomic_write_text, guard_output
 from speechkit.pipeline.config import PipelineConfig, StageSpec
 from speechkit.pipeline.manifest import Manifest
@@ -92,8 +93,6 @@ class Runner:
         """The documents the stages start from, the upstream fingerprint, and the first stage index."""
         if is_url(self.source):
             return self.download(), self.stages[0].fingerprint(self.source), 1
-        from speechkit.cli.common import load_input  # imported here: the CLI package imports this module
-
         path = Path(self.source)
         return [(self.name, load_input(path))], sha256(path), 0
 

@@ -17,6 +17,7 @@ from typing import Any
 from speechkit import __version__
 from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
+from speechkit.inputs import is_document
 from speechkit.schema import Document
 from speechkit.stress.config import StressConfig
 
@@ -43,7 +44,7 @@ def reference_text(value: str) -> str:
     """A reference given as a text file, a document (its transcript) or literal text."""
     path = Path(value)
     if len(value) < 4096 and path.is_file():
-        if path.suffix.lower() == ".json":
+        if is_document(path):
             text = Document.load(path).text
         else:
             text = path.read_text(encoding="utf-8")
@@ -69,7 +70,7 @@ def inputs_from_paths(paths: list[Path], references: list[str], channel: str | N
     items = []
     for i, path in enumerate(paths):
         reference = references[i if len(references) > 1 else 0] if references else None
-        if path.suffix.lower() == ".json":
+        if is_document(path):
             doc = Document.load(path)
             if doc.audio is None:
                 raise SpeechkitError(f"{path}: document has no audio")

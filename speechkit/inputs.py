@@ -1,0 +1,31 @@
+"""What a user points a stage at, as a document: a saved document as it is, or audio/video wrapped in a new one.
+
+The CLI, the pipeline runner and the stress test all start here, so a file is read the same way
+whichever of them is given it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from speechkit.audio import probe
+from speechkit.schema import Document, Source
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def document_from_audio(path: Path, channel: str | None = None) -> Document:
+    audio = probe(path, channel=channel)
+    return Document(source=Source(kind="file", uri=audio.path, duration=audio.duration), audio=audio)
+
+
+def load_input(path: Path, channel: str | None = None) -> Document:
+    """A document (``.json``) as it is, or audio/video wrapped in a new document."""
+    if is_document(path):
+        doc = Document.load(path)
+        if channel is not None and doc.audio is not None:
+            doc.audio = doc.audio.model_copy(update={"channel": channel})
+        return doc
+    return document_from_audio(path, channel)
