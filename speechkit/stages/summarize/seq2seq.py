@@ -17,6 +17,7 @@ from speechkit.errors import ModelNotFoundError
 from speechkit.progress import progress_bar
 from speechkit.stages.summarize.chunking import SENTENCE_END, Sentence, fit, pack
 from speechkit.stages.summarize.common import SpeakerAwareSummarizer
+from speechkit.threads import torch_threads
 
 DEFAULT_MODEL = "facebook/bart-large-cnn"
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
@@ -103,24 +104,13 @@ class Seq2SeqSummarizer(SpeakerAwareSummarizer):
     def generate(self, texts: list[str]) -> list[str]:
         import torch
 
-        threads = torch.get_num_threads()
-        if self.options["threads"]:
-            torch.set_num_threads(self.options["threads"])  # small models on busy cores run faster on fewer threads
-        try:
-            return self._generate(texts)
-        finally:
-            torch.set_num_threads(threads)
-
-    def _generate(self, texts: list[str]) -> list[str]:
-        import torch
-
         tokenizer, model = self.load()
         size = self.options["batch_size"]
         out: list[str] = []
         kwargs: dict[str, Any] = {"max_new_tokens": self.max_new, "min_new_tokens": self.min_new}
         if self.options["num_beams"]:
             kwargs["num_beams"] = self.options["num_beams"]
-        with progress_bar() as bar, torch.inference_mode():
+        with progress_bar() as bar, torch.inference_mode(), torch_threads(self.options["threads"]):
             task = bar.add_task(f"summarize {len(texts)} chunk(s)", total=len(texts))
             for i in range(0, len(texts), size):
                 # truncation is only a safety net: pack() already keeps every chunk within the limit
