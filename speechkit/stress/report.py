@@ -30,14 +30,22 @@ def _corpus_wer(results: Sequence[dict[str, Any]]) -> float:
     return errors / max(1, sum(r["reference_words"] for r in results))
 
 
-def summarize(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per model, condition and level (in the order first met): corpus WER mean/std over seeds."""
-    groups: dict[tuple[str, str, float | None], dict[int | None, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+Groups = dict[tuple[str, str, float | None], dict[int | None, list[dict[str, Any]]]]
+
+
+def _by_seed(results: Sequence[dict[str, Any]]) -> Groups:
+    """(model, condition, level) -> seed -> that seed's cells (one per input), in the order first met."""
+    groups: Groups = defaultdict(lambda: defaultdict(list))
     for r in results:
         cell = r["cell"]
         groups[(cell["model"], cell["condition"], cell["level"])][cell["seed"]].append(r)
+    return groups
+
+
+def summarize(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per model, condition and level (in the order first met): corpus WER mean/std over seeds."""
     rows = []
-    for (model, condition, level), by_seed in groups.items():
+    for (model, condition, level), by_seed in _by_seed(results).items():
         wers = np.array([_corpus_wer(rs) for rs in by_seed.values()])
         cers = np.array([np.mean([r["cer"] for r in rs]) for rs in by_seed.values()])
         snrs = [r["measured_snr_db"] for rs in by_seed.values() for r in rs if r.get("measured_snr_db") is not None]
@@ -60,18 +68,16 @@ def compare(results: Sequence[dict[str, Any]], first: str, second: str) -> list[
     Pairing by seed removes the draw-to-draw spread that dominates mean ± std on a small corpus,
     so a real difference between models shows even when their error bars overlap.
     """
-    wer: dict[tuple[str, str, float | None, int | None], list[dict[str, Any]]] = defaultdict(list)
-    for r in results:
-        cell = r["cell"]
-        wer[(cell["model"], cell["condition"], cell["level"], cell["seed"])].append(r)
+    groups = _by_seed(results)
     rows = []
-    for condition, level in dict.fromkeys((c, lv) for m, c, lv, _ in wer if m == first):
-        seeds = [s for m, c, lv, s in wer if (m, c, lv) == (first, condition, level)
-                 and (second, condition, level, s) in wer]
+    for (model, condition, level), firsts in groups.items():
+        if model != first:
+            continue
+        seconds = groups.get((second, condition, level), {})
+        seeds = [seed for seed in firsts if seed in seconds]
         if not seeds:
             continue
-        diff = np.array([_corpus_wer(wer[(second, condition, level, s)]) - _corpus_wer(wer[(first, condition, level, s)])
-                         for s in seeds])
+        diff = np.array([_corpus_wer(seconds[seed]) - _corpus_wer(firsts[seed]) for seed in seeds])
         rows.append({"condition": condition, "level": level, "seeds": len(seeds), "first": first, "second": second,
                      "difference_mean": float(diff.mean()),
                      "difference_se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else None,
