@@ -18,6 +18,7 @@ from speechkit import __version__
 from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import is_document
+from speechkit.io import read_text
 from speechkit.schema import Document
 from speechkit.stress.config import StressConfig
 
@@ -44,10 +45,7 @@ def reference_text(value: str) -> str:
     """A reference given as a text file, a document (its transcript) or literal text."""
     path = Path(value)
     if len(value) < 4096 and path.is_file():
-        if is_document(path):
-            text = Document.load(path).text
-        else:
-            text = path.read_text(encoding="utf-8")
+        text = Document.load(path).text if is_document(path) else read_text(path, "reference file", SpeechkitError)
         if not text.strip():
             raise SpeechkitError(f"{path}: reference is empty")
         return text.strip()

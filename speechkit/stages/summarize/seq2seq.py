@@ -9,11 +9,11 @@ chunks is in the model at a time, so memory does not grow with the transcript.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from speechkit.errors import ModelNotFoundError
+from speechkit.models.resolve import hub_allowed
 from speechkit.progress import progress_bar
 from speechkit.stages.summarize.chunking import SENTENCE_END, Sentence, fit, pack
 from speechkit.stages.summarize.common import SpeakerAwareSummarizer
@@ -57,7 +57,7 @@ class Seq2SeqSummarizer(SpeakerAwareSummarizer):
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         where = locate(str(self.model))
-        if where is None and os.environ.get("HF_HUB_OFFLINE") == "1":
+        if where is None and not hub_allowed():
             raise ModelNotFoundError(f"{self.model}: summarization model is not available offline (not a local "
                                      "directory, not in the Hugging Face cache); use --backend extractive")
         try:
