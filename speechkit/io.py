@@ -73,11 +73,15 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         raise
 
 
+def base_name(path: str | Path) -> str:
+    """``talk.transcribe.json`` -> ``talk``: the name before its first dot, so that each stage's suffix
+    replaces the previous one's instead of piling up (``talk.transcribe.align.json``)."""
+    return Path(path).name.split(".")[0]
+
+
 def stage_output_path(input_path: str | Path, stage: str, output_dir: str | Path = ".") -> Path:
     """``talk.wav`` -> ``talk.transcribe.json``; ``talk.transcribe.json`` -> ``talk.align.json``."""
-    name = Path(input_path).name
-    stem = name.split(".")[0] or "document"
-    return Path(output_dir) / f"{stem}.{stage}.json"
+    return Path(output_dir) / f"{base_name(input_path) or 'document'}.{stage}.json"
 
 
 def read_text(path: str | Path, what: str, error: type[SpeechkitError]) -> str:

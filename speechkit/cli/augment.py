@@ -8,6 +8,7 @@ import typer
 from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, run_backend, write_document
 from speechkit.inputs import load_input
+from speechkit.io import base_name
 from speechkit.stages.augment import DEFAULT
 from speechkit.stages.augment.presets import preset_names
 
@@ -28,7 +29,7 @@ def augment_command(
     from speechkit.stages.augment.transforms import parse_cli_spec  # audiomentations: slow import
 
     doc = load_input(input, channel)
-    audio_output = audio_output or output_dir / f"{input.name.split('.')[0]}.augment.flac"
+    audio_output = audio_output or output_dir / f"{base_name(input)}.augment.flac"
     doc = run_backend("augment", backend, doc, preset=preset, seed=seed, audio_output=str(audio_output),
                       transforms=[parse_cli_spec(t).as_dict() for t in transform or []])
     write_document(doc, input, "augment", output, output_dir)

@@ -8,7 +8,7 @@ import typer
 from speechkit.cli.app import app
 from speechkit.errors import OutputError
 from speechkit.export import FORMATS
-from speechkit.io import atomic_write_text, guard_output
+from speechkit.io import atomic_write_text, base_name, guard_output
 from speechkit.schema import Document
 
 
@@ -24,8 +24,7 @@ def export_command(
     if unknown:
         raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     doc = Document.load(document)
-    stem = document.name.split(".")[0]
     for fmt in dict.fromkeys(wanted):
-        target = guard_output(output_dir / f"{stem}.{fmt}", [document])
+        target = guard_output(output_dir / f"{base_name(document)}.{fmt}", [document])
         atomic_write_text(target, FORMATS[fmt](doc))
         typer.echo(str(target))

@@ -16,7 +16,7 @@ from typing import Any
 from speechkit.audio import sha256
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
-from speechkit.io import atomic_write_text, guard_output
+from speechkit.io import atomic_write_text, base_name, guard_output
 from speechkit.pipeline.config import PipelineConfig, StageSpec
 from speechkit.pipeline.manifest import Manifest
 from speechkit.pipeline.sample import default_input
@@ -51,7 +51,7 @@ class JobResult:
 def run_name(source: str) -> str:
     """Output file prefix: a file's stem, or a URL's last path part plus a hash of the whole URL."""
     if not is_url(source):
-        return Path(source).name.split(".")[0] or "input"
+        return base_name(source) or "input"
     last = source.rstrip("/").rsplit("/", 1)[-1].split("?")[0].split(".")[0]
     return f"{re.sub(r'[^A-Za-z0-9_-]+', '_', last)[:40] or 'url'}-{url_key(source)}"
 

@@ -18,7 +18,7 @@ from speechkit import __version__
 from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import is_document
-from speechkit.io import read_text
+from speechkit.io import base_name, read_text
 from speechkit.schema import Document
 from speechkit.stress.config import StressConfig
 
@@ -37,7 +37,7 @@ class StressInput:
 
     @property
     def name(self) -> str:
-        stem = Path(self.audio).name.split(".")[0]
+        stem = base_name(self.audio)
         return f"{stem}:{self.channel}" if self.channel else stem
 
 

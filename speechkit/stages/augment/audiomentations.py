@@ -15,7 +15,7 @@ import numpy as np
 import soundfile as sf
 
 from speechkit.audio import SAMPLE_RATE, probe
-from speechkit.io import atomic_write_bytes, guard_output
+from speechkit.io import atomic_write_bytes, base_name, guard_output
 from speechkit.schema import Document, Source
 from speechkit.stages.augment.chain import apply_chain
 from speechkit.stages.augment.presets import load_preset
@@ -54,7 +54,7 @@ class AudiomentationsAugmenter(Backend):
         if doc.audio is None:
             raise TransformError("document has no audio to augment")
         original = doc.audio
-        target = Path(self.options.get("audio_output") or f"{Path(original.path).name.split('.')[0]}.augment.flac")
+        target = Path(self.options.get("audio_output") or f"{base_name(original.path)}.augment.flac")
         if target.suffix.lower() not in AUDIO_FORMATS:
             raise TransformError(f"{target}: augmented audio is written as {' or '.join(AUDIO_FORMATS)}")
         guard_output(target, [original.path, doc.source.uri if doc.source else ""])
