@@ -8,6 +8,7 @@ speaker). Segments are then split wherever the speaker changes and after each se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,15 @@ SENTENCE_END = (".", "?", "!", "。", "？", "！", "…")
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "my", "yue"})
 FALLBACK_SPEAKER = "SPEAKER_00"
 """The label words get when diarization found no turn at all although the transcript has words."""
+
+
+def speaking_time(spans: Iterable[Segment | SpeakerTurn]) -> dict[str, float]:
+    """Seconds per speaker over the spans that have one, in order of first appearance."""
+    seconds: dict[str, float] = {}
+    for span in spans:
+        if span.speaker:
+            seconds[span.speaker] = seconds.get(span.speaker, 0.0) + max(0.0, span.end - span.start)
+    return seconds
 
 
 def nearest_speaker(start: float, end: float, turns: list[SpeakerTurn]) -> str:

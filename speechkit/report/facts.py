@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from speechkit.export.subtitles import timestamp
 from speechkit.schema import Document
+from speechkit.speakers import speaking_time
 
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#9c755f", "#edc948", "#ff9da7", "#bab0ac")
 """Tableau 10: distinct hues that stay readable as text on white."""
@@ -28,13 +29,7 @@ class SpeakerFacts:
 
 def speakers(doc: Document) -> list[SpeakerFacts]:
     """Speakers in order of first appearance, with speaking time from the transcript (else diarization)."""
-    seconds: dict[str, float] = {}
-    for seg in doc.segments:
-        if seg.speaker:
-            seconds[seg.speaker] = seconds.get(seg.speaker, 0.0) + max(0.0, seg.end - seg.start)
-    if not seconds:
-        for turn in doc.diarization:
-            seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + max(0.0, turn.end - turn.start)
+    seconds = speaking_time(doc.segments) or speaking_time(doc.diarization)
     names = {s.id: s.name for s in doc.speakers if s.name}
     total = sum(seconds.values()) or 1.0
     return [SpeakerFacts(sp, names.get(sp) or sp, round(sec, 1), sec / total, PALETTE[i % len(PALETTE)])

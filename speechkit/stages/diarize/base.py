@@ -16,7 +16,7 @@ from speechkit.audio import SAMPLE_RATE, is_silent, iter_audio
 from speechkit.errors import AudioError
 from speechkit.progress import progress_bar
 from speechkit.schema import Document, Speaker, SpeakerTurn
-from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers
+from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.threads import torch_threads
@@ -82,10 +82,7 @@ class DiarizationBackend(Backend):
 
 
 def speakers_of(turns: list[SpeakerTurn]) -> list[Speaker]:
-    seconds: dict[str, float] = {}
-    for turn in turns:
-        seconds[turn.speaker] = seconds.get(turn.speaker, 0.0) + turn.end - turn.start
-    return [Speaker(id=sp, speech_seconds=round(s, 3)) for sp, s in sorted(seconds.items())]
+    return [Speaker(id=sp, speech_seconds=round(s, 3)) for sp, s in sorted(speaking_time(turns).items())]
 
 
 def block_counts(options: dict[str, Any], streamed: bool) -> dict[str, int]:
