@@ -25,3 +25,7 @@ class BackendError(SpeechkitError):
 
 class OutputError(SpeechkitError):
     """An output that would overwrite an input, or cannot be written."""
+
+
+class OptionsError(SpeechkitError):
+    """A backend option that does not exist or has the wrong type, caught before any model loads."""

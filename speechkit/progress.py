@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 stderr = Console(stderr=True)
 
@@ -20,3 +21,27 @@ def progress_bar() -> Progress:
         console=stderr,
         transient=False,
     )
+
+
+class RichHook:
+    """A progress hook, ``hook(step, completed, total)``, drawing one bar per step; a context manager.
+
+    Backends report progress only through such a hook, so library calls stay silent and the CLI
+    (which passes this one) draws bars for every stage and every model load.
+    """
+
+    def __init__(self) -> None:
+        self.bar = progress_bar()
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichHook:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def __call__(self, step: str, completed: float, total: float | None = None) -> None:
+        if step not in self.tasks:
+            self.tasks[step] = self.bar.add_task(step, total=total)
+        self.bar.update(self.tasks[step], completed=completed, total=total)

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from speechkit.errors import DocumentError
-from speechkit.io import read_text
+from speechkit.io import atomic_write_text, read_text
+from speechkit.validation import first_error
 
 SCHEMA_VERSION = "1.0"
 """Major.minor: a reader accepts any minor of its own major."""
@@ -169,9 +170,12 @@ class Document(_Model):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise DocumentError(f"{origin}: invalid document at '{where}': {first['msg']} ({exc.error_count()} error(s))") from None
+            where, message = first_error(exc)
+            raise DocumentError(f"{origin}: invalid document at '{where}': {message} ({exc.error_count()} error(s))") from None
+
+    def save(self, path: str | Path) -> Path:
+        """Write the document as JSON, atomically (a reader never sees half a file)."""
+        return atomic_write_text(path, self.to_json() + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> Document:

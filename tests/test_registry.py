@@ -11,14 +11,17 @@ from speechkit.registry import ENTRY_POINT_GROUP, backends, load_backend
 from speechkit.schema import Document, Segment
 
 PLUGIN = '''
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, BackendOptions
 
 
 class Shouter(Backend):
     stage = "transcribe"
     name = "shout"
 
-    def process(self, doc):
+    class Options(BackendOptions):
+        volume: int = 10
+
+    def process(self, doc, run):
         doc.segments = [s.model_copy(update={"text": s.text.upper()}) for s in doc.segments]
         return doc
 
@@ -27,7 +30,7 @@ class FakeWhisper(Backend):
     stage = "transcribe"
     name = "faster-whisper"
 
-    def process(self, doc):
+    def process(self, doc, run):
         raise AssertionError("a plugin must not replace a built-in")
 '''
 
@@ -55,7 +58,7 @@ def test_builtin_backends_of_every_stage_are_listed():
 
 def test_an_entry_point_adds_a_backend_that_runs_with_provenance(installed_plugin):
     assert backends("transcribe")["shout"] == "shout_asr:Shouter"
-    out = load_backend("transcribe", "shout")(model=None, volume=11)(Document(segments=[Segment(start=0, end=1, text="hi")]))
+    out = load_backend("transcribe", "shout")(volume=11)(Document(segments=[Segment(start=0, end=1, text="hi")]))
     assert out.text == "HI"
     assert (out.provenance[-1].stage, out.provenance[-1].backend) == ("transcribe", "shout")
     assert out.provenance[-1].parameters == {"volume": 11}

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.stages.align import DEFAULT
 
@@ -21,7 +21,7 @@ def align_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Align words to audio; auto uses WhisperX when a CTC model is on disk, else Whisper's timestamps."""
-    doc = load_input(document)
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
-    doc = run_backend("align", backend, doc, model=model, **options)
+    stage = make_backend("align", backend, model=model, **options)
+    doc = run_backend(stage, load_input(document))
     write_document(doc, document, "align", output, output_dir)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.io import base_name
 from speechkit.stages.augment import DEFAULT
@@ -28,8 +28,8 @@ def augment_command(
     """Augment audio with seeded transforms; the document records every drawn parameter."""
     from speechkit.stages.augment.transforms import parse_cli_spec  # audiomentations: slow import
 
-    doc = load_input(input, channel)
     audio_output = audio_output or output_dir / f"{base_name(input)}.augment.flac"
-    doc = run_backend("augment", backend, doc, preset=preset, seed=seed, audio_output=str(audio_output),
-                      transforms=[parse_cli_spec(t).as_dict() for t in transform or []])
+    stage = make_backend("augment", backend, preset=preset, seed=seed, audio_output=str(audio_output),
+                         transforms=[parse_cli_spec(t).as_dict() for t in transform or []])
+    doc = run_backend(stage, load_input(input, channel))
     write_document(doc, input, "augment", output, output_dir)

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from speechkit.io import atomic_write_text, guard_output, stage_output_path
+from speechkit.progress import RichHook
 from speechkit.registry import load_backend
 from speechkit.schema import Document
+from speechkit.stages.base import Backend
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Output document path (default: <name>.<stage>.json in --output-dir).")]
 OutputDirOpt = Annotated[Path, typer.Option("--output-dir", "-d", help="Directory for outputs.")]
@@ -24,6 +26,12 @@ def write_document(doc: Document, input_path: Path, stage: str, output: Path | N
     return target
 
 
-def run_backend(stage: str, name: str, doc: Document, **options: Any) -> Document:
-    backend = load_backend(stage, name)(**{k: v for k, v in options.items() if v is not None})
-    return backend(doc)
+def make_backend(stage: str, name: str, **options: Any) -> Backend:
+    """The backend with its options validated: a bad option fails here, before any input is read or model loaded."""
+    return load_backend(stage, name)(**options)
+
+
+def run_backend(backend: Backend, doc: Document) -> Document:
+    """Run ``backend`` on ``doc`` with rich progress bars on stderr."""
+    with RichHook() as hook:
+        return backend(doc, hook=hook)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
 from speechkit.stages.diarize import DEFAULT
@@ -32,7 +32,7 @@ def diarize_command(
     if min_speakers and max_speakers and min_speakers > max_speakers:
         raise SpeechkitError(f"--min-speakers {min_speakers} exceeds --max-speakers {max_speakers}")
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
-    doc = load_input(input, channel)
-    doc = run_backend("diarize", backend, doc, num_speakers=num_speakers, min_speakers=min_speakers,
-                      max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
+    stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
+                         max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
+    doc = run_backend(stage, load_input(input, channel))
     write_document(doc, input, "diarize", output, output_dir)

@@ -6,9 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, run_backend
+from speechkit.cli.common import OutputDirOpt, make_backend, run_backend
 from speechkit.io import atomic_write_text
-from speechkit.registry import load_backend
 from speechkit.stages.download import DEFAULT, items
 
 
@@ -20,8 +19,9 @@ def download_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
-    for entry in items(load_backend("download", backend), url):
-        doc = run_backend("download", backend, entry, output_dir=str(output_dir), audio_format=audio_format)
+    stage = make_backend("download", backend, output_dir=str(output_dir), audio_format=audio_format)
+    for entry in items(type(stage), url):
+        doc = run_backend(stage, entry)
         target = output_dir / f"{Path(doc.audio.path).stem}.download.json"
         atomic_write_text(target, doc.to_json() + "\n")
         typer.echo(str(target))

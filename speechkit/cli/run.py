@@ -7,6 +7,7 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.pipeline import load_config, run_pipeline
+from speechkit.progress import RichHook
 
 
 @app.command("run")
@@ -18,5 +19,8 @@ def run_command(
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
 ) -> None:
     """Run every stage of CONFIG on the input; finished stages are skipped on a rerun."""
-    for path in run_pipeline(load_config(config), input, output_dir, start, stop).outputs():
+    loaded = load_config(config)  # every stage's options are checked here, before any input is read
+    with RichHook() as hook:
+        outputs = run_pipeline(loaded, input, output_dir, start, stop, hook).outputs()
+    for path in outputs:
         typer.echo(str(path))

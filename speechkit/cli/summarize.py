@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.schema import Document
 from speechkit.stages.summarize import DEFAULT
 
@@ -22,6 +22,6 @@ def summarize_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Summarize a transcript, speaker by speaker and chapter by chapter (source chapters or long pauses)."""
-    doc = Document.load(document)
-    doc = run_backend("summarize", backend, doc, model=model, sentences=sentences, key_points=key_points)
+    stage = make_backend("summarize", backend, model=model, sentences=sentences, key_points=key_points)
+    doc = run_backend(stage, Document.load(document))
     write_document(doc, document, "summarize", output, output_dir)

@@ -6,15 +6,16 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.inputs import load_input
+from speechkit.models import DEFAULT_WHISPER
 from speechkit.stages.transcribe import DEFAULT
 
 
 @app.command("transcribe")
 def transcribe_command(
     input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
-    model: Annotated[str, typer.Option("--model", "-m", help="Size name (tiny.en, base, ...), local model directory, or hub id.")] = "tiny.en",
+    model: Annotated[str, typer.Option("--model", "-m", help="Size name (tiny.en, base, ...), local model directory, or hub id.")] = DEFAULT_WHISPER,
     backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, whisperx, openai-whisper or transformers.")] = DEFAULT,
     language: Annotated[str | None, typer.Option("--language", "-l", help="Language code; detected when omitted.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Batched decoding (faster-whisper); 1 = sequential.")] = None,
@@ -24,7 +25,7 @@ def transcribe_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Transcribe speech with Whisper; word timestamps and language detection included."""
-    doc = load_input(input, channel)
-    doc = run_backend("transcribe", backend, doc, model=model, language=language,
-                      batch_size=batch_size, beam_size=beam_size)
+    stage = make_backend("transcribe", backend, model=model, language=language, batch_size=batch_size,
+                         beam_size=beam_size)
+    doc = run_backend(stage, load_input(input, channel))
     write_document(doc, input, "transcribe", output, output_dir)

@@ -23,9 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from speechkit.errors import SpeechkitError
+from speechkit.errors import OptionsError, SpeechkitError
 from speechkit.io import read_yaml
-from speechkit.registry import STAGES, backends
+from speechkit.validation import first_error
+from speechkit.registry import STAGES, backends, load_backend
 from speechkit.report import WRITERS
 
 
@@ -64,6 +65,10 @@ class StageSpec(_Model):
         if self.backend not in available:
             raise ValueError(f"unknown {self.stage} backend {self.backend!r} "
                              f"(available: {', '.join(sorted(available)) or 'none installed'})")
+        try:  # the backend's own option declaration: a typo fails here, before any model loads
+            load_backend(self.stage, self.backend)(**self.options)
+        except OptionsError as exc:
+            raise ValueError(str(exc)) from None
         return self
 
     def fingerprint(self, upstream: str) -> str:
@@ -125,7 +130,5 @@ def load_config(path: str | Path) -> PipelineConfig:
     try:
         return PipelineConfig.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "config"
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{path}: {where}: {message}") from None
+        where, message = first_error(exc)
+        raise ConfigError(f"{path}: {where or 'config'}: {message}") from None

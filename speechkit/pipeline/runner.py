@@ -23,8 +23,11 @@ from speechkit.pipeline.sample import default_input
 from speechkit.progress import stderr
 from speechkit.registry import load_backend
 from speechkit.report import write_report
+from speechkit.samples import AudioStore
 from speechkit.schema import Document
+from speechkit.stages.base import Backend
 from speechkit.stages.download import is_url, items, url_key
+from speechkit.stages.run import Hook
 
 
 class PipelineError(SpeechkitError):
@@ -70,8 +73,10 @@ def _select(stages: list[StageSpec], start: str | None, stop: str | None) -> tup
 
 class Runner:
     def __init__(self, config: PipelineConfig, output_dir: Path, start: str | None, stop: str | None,
-                 source: str) -> None:
+                 source: str, hook: Hook | None = None) -> None:
         self.config = config
+        self.hook = hook
+        self._backends: dict[str, Backend] = {}
         self.out = output_dir
         self.source = source
         url = is_url(source)
@@ -108,9 +113,9 @@ class Runner:
                                     "is missing; run the download first")
             self.log("download", f"skipped: {len(saved)} item(s) downloaded before")
             return [(j, Document.load(self.path(j, "download"))) for j in saved]
-        entries = items(load_backend("download", spec.backend), self.source)
+        entries = items(type(self.backend(spec)), self.source)
         names = [self.name] if len(entries) == 1 else [f"{self.name}-{i:02d}" for i in range(1, len(entries) + 1)]
-        out = [(job, self.run_stage(job, spec, entry, fingerprint)) for job, entry in zip(names, entries)]
+        out = [(job, self.run_stage(job, spec, entry, fingerprint, AudioStore())) for job, entry in zip(names, entries)]
         self.manifest.set("entries", names)
         return out
 
@@ -118,11 +123,17 @@ class Runner:
         """The config's options; downloads go to ``<out>/media`` unless the config says otherwise."""
         return {"output_dir": str(self.out / "media"), **spec.options} if spec.stage == "download" else spec.options
 
-    def run_stage(self, job: str, spec: StageSpec, doc: Document, fingerprint: str) -> Document:
+    def backend(self, spec: StageSpec) -> Backend:
+        """One backend object per stage, applied to every job (its model loads once, from the shared cache)."""
+        if spec.stage not in self._backends:
+            self._backends[spec.stage] = load_backend(spec.stage, spec.backend)(**self.options(spec))
+        return self._backends[spec.stage]
+
+    def run_stage(self, job: str, spec: StageSpec, doc: Document, fingerprint: str, audio: AudioStore) -> Document:
         t0 = time.perf_counter()
         self.log(spec.stage, f"running {spec.backend} on {job}")
         target = guard_output(self.path(job, spec.stage), [self.source])
-        doc = load_backend(spec.stage, spec.backend)(**self.options(spec))(doc)
+        doc = self.backend(spec)(doc, hook=self.hook, audio=audio)
         atomic_write_text(target, doc.to_json() + "\n")
         self.manifest.record(job, spec.stage, fingerprint, target, spec.backend)
         self.log(spec.stage, f"done in {time.perf_counter() - t0:.1f} s -> {target}")
@@ -130,6 +141,7 @@ class Runner:
 
     def run_job(self, job: str, doc: Document, upstream: str, begin: int) -> JobResult:
         result = JobResult(name=job, document=doc)
+        audio = AudioStore()  # the job's audio, decoded by the first stage that needs it, shared by the rest
         for index in range(begin, self.last + 1):
             spec = self.stages[index]
             fingerprint = spec.fingerprint(upstream)
@@ -144,7 +156,7 @@ class Runner:
                 doc = Document.load(target)
                 result.skipped.append(spec.stage)
             else:
-                doc = self.run_stage(job, spec, doc, fingerprint)
+                doc = self.run_stage(job, spec, doc, fingerprint, audio)
                 result.ran.append(spec.stage)
             result.documents[spec.stage] = target
             upstream = fingerprint
@@ -180,16 +192,17 @@ class PipelineRun:
 
 
 def run_pipeline(config: PipelineConfig, input: str | Path | None = None, output_dir: str | Path = ".",
-                 start: str | None = None, stop: str | None = None) -> PipelineRun:
+                 start: str | None = None, stop: str | None = None, hook: Hook | None = None) -> PipelineRun:
     """Run ``config`` on a file, document or URL (default: pyannote's sample call); one job per item.
 
     A ``stress`` section then hands the input (or, with stages, the final document, whose transcript
-    is the reference unless the section gives one) to :func:`speechkit.stress.run_stress`.
+    is the reference unless the section gives one) to :func:`speechkit.stress.run_stress`. ``hook`` gets
+    every stage's progress (none by default).
     """
     source = str(input) if input is not None else str(default_input())
     run = PipelineRun()
     if config.stages:
-        run.jobs = Runner(config, Path(output_dir), start, stop, source).run()
+        run.jobs = Runner(config, Path(output_dir), start, stop, source, hook).run()
     if config.stress is not None:
         from speechkit.pipeline.stress import run_stress_section
 

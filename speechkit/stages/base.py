@@ -1,19 +1,31 @@
-"""The one small interface every backend implements: a document in, a new document out.
+"""The one interface every backend implements: typed options, a model loaded once, a document in and out.
 
-A backend only does its stage's work in :meth:`Backend.process`; timing, library versions
-and the provenance record are added here, once, for all of them.
+A backend declares its options as a pydantic model (``Options``), validated before anything loads;
+it loads its model in :meth:`Backend.load` (kept in the process-wide cache, so many documents and
+many backend instances share it) and does its stage's work in :meth:`Backend.process`, writing what
+it learns into the :class:`~speechkit.stages.run.Run`. Timing, library versions and the
+provenance record (with the resolved option values) are added here, once, for all of them.
 """
 
 from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from speechkit import __version__
+from speechkit.errors import OptionsError
+from speechkit.jsonable import jsonable
+from speechkit.models import cache
+from speechkit.samples import AudioStore
 from speechkit.schema import Document, Provenance
+from speechkit.stages.run import Hook, Run
+from speechkit.validation import first_error
 
 
 def library_versions(names: tuple[str, ...]) -> dict[str, str]:
@@ -26,59 +38,99 @@ def library_versions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-class Backend(ABC):
-    """Subclass, set ``stage``/``name``/``libraries``, implement :meth:`process`.
+class BackendOptions(BaseModel):
+    """Base of every backend's options: unknown keys are errors, values are fixed once parsed."""
 
-    Options arrive as keyword arguments and are recorded as the provenance's parameters.
-    A backend that knows more after running (the model path, drawn random parameters,
-    a caveat such as random weights) sets ``model_path``, ``parameters`` or ``notes``.
-    """
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_options(options: type[BackendOptions], values: Mapping[str, Any], what: str) -> BackendOptions:
+    """``values`` as ``options``; None means "the default". A bad key or type is one line naming it
+    and the allowed options."""
+    try:
+        return options.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        where, message = first_error(exc, options.model_fields)
+        raise OptionsError(f"{what}: option {where!r}: {message}") from None
+
+
+def option_help(options: type[BackendOptions]) -> dict[str, str]:
+    """Each option's description, for help text."""
+    return {name: info.description or "" for name, info in options.model_fields.items()}
+
+
+class Backend(ABC):
+    """Subclass, set ``stage``/``name``/``libraries``, declare ``Options``, implement :meth:`process`
+    (and :meth:`load` when there is a model)."""
 
     stage: ClassVar[str]
     name: ClassVar[str]
     libraries: ClassVar[tuple[str, ...]] = ()
+    Options: ClassVar[type[BackendOptions]] = BackendOptions
+    load_fields: ClassVar[tuple[str, ...]] = ()
+    """The options the loaded model depends on: backends that agree on these share one model."""
 
-    def __init__(self, model: str | None = None, **options: Any) -> None:
-        self.model = model
-        self.options = options
-        self.model_path: str | None = None
-        self.parameters: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
-        self.notes: list[str] = []
+    def __init__(self, **options: Any) -> None:
+        self.options = parse_options(type(self).Options, options, f"{self.stage} backend {self.name}")
+
+    @property
+    def model(self) -> str | None:
+        """The model named in the provenance."""
+        return getattr(self.options, "model", None)
+
+    def load(self, *args: Any) -> cache.Loaded:
+        """Load the model (for ``args``, when it depends on the document too); called once per process and key."""
+        raise NotImplementedError(f"{self.stage} backend {self.name} has no model to load")
+
+    def loaded_model(self, run: Run, *args: Any) -> Any:
+        """The model for these options (and ``args``) from the process-wide cache; its path and notes go to ``run``."""
+        key = (type(self).__module__, type(self).__qualname__,
+               tuple((k, repr(getattr(self.options, k))) for k in self.load_fields), args)
+        step = f"load {self.stage} {run.model or self.model or self.name}"
+        fresh = not cache.is_loaded(key)
+        if fresh:
+            run.progress(step, 0, 1)
+        loaded = cache.get(key, lambda: self.load(*args))
+        if fresh:
+            run.progress(step, 1, 1)
+        run.model_path = loaded.path
+        run.notes.extend(n for n in loaded.notes if n not in run.notes)
+        run.parameters.update(loaded.parameters)
+        return loaded.value
 
     @abstractmethod
-    def process(self, doc: Document) -> Document:
+    def process(self, doc: Document, run: Run) -> Document:
         """Return a new document with this stage's output; never mutate ``doc``."""
 
-    def __call__(self, doc: Document) -> Document:
+    def record(self, run: Run) -> dict[str, Any]:
+        """The parameters the provenance records: the resolved options, then what the run added."""
+        resolved = self.options.model_dump(exclude={"model"}, exclude_none=True)
+        return jsonable({**resolved, **run.parameters})
+
+    def __call__(self, doc: Document, hook: Hook | None = None, audio: AudioStore | None = None) -> Document:
+        """Process ``doc`` and append this run's provenance; ``hook`` gets progress, ``audio`` shares decoded audio."""
+        return self.apply(doc, Run(hook=hook, audio=audio if audio is not None else AudioStore()))
+
+    def apply(self, doc: Document, run: Run) -> Document:
+        """:meth:`process` a copy of ``doc``, timed, with ``run`` appended as its provenance record."""
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         t0 = time.perf_counter()
-        out = self.process(doc.model_copy(deep=True))
+        out = self.process(doc.model_copy(deep=True), run)
         wall = time.perf_counter() - t0
         duration = out.audio.duration if out.audio else None
-        out.provenance.append(
-            Provenance(
-                stage=self.stage,
-                backend=self.name,
-                model=self.model,
-                model_path=self.model_path,
-                parameters=_jsonable(self.parameters),
-                versions=library_versions(self.libraries),
-                started_at=started,
-                wall_time=round(wall, 4),
-                real_time_factor=round(wall / duration, 4) if duration else None,
-                notes=list(self.notes),
-            )
-        )
+        out.provenance.append(self.provenance(run, started, wall, duration))
         return out
 
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
+    def provenance(self, run: Run, started: str, wall: float, duration: float | None) -> Provenance:
+        return Provenance(
+            stage=self.stage,
+            backend=self.name,
+            model=run.model or self.model,
+            model_path=run.model_path,
+            parameters=self.record(run),
+            versions=library_versions(self.libraries),
+            started_at=started,
+            wall_time=round(wall, 4),
+            real_time_factor=round(wall / duration, 4) if duration else None,
+            notes=list(run.notes),
+        )

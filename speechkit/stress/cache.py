@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from speechkit.io import atomic_write_text
-from speechkit.stages.base import _jsonable
+from speechkit.jsonable import jsonable
 
 
 def cell_path(output_dir: str | Path, key: str) -> Path:
@@ -25,4 +25,4 @@ def load_cell(output_dir: str | Path, key: str) -> dict[str, Any] | None:
 
 
 def save_cell(output_dir: str | Path, result: dict[str, Any]) -> Path:
-    return atomic_write_text(cell_path(output_dir, result["key"]), json.dumps(_jsonable(result), indent=1) + "\n")
+    return atomic_write_text(cell_path(output_dir, result["key"]), json.dumps(jsonable(result), indent=1) + "\n")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from speechkit.errors import SpeechkitError
 from speechkit.io import read_yaml
+from speechkit.validation import first_error
 from speechkit.stages.augment.transforms import TransformSpec, build, parse_specs
 
 
@@ -86,9 +87,8 @@ def parse_config(data: Any, origin: str = "<config>", base_dir: Path | None = No
     try:
         config = StressConfig.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise StressConfigError(f"{origin}: invalid at '{where}': {first['msg']}") from None
+        where, message = first_error(exc)
+        raise StressConfigError(f"{origin}: invalid at '{where}': {message}") from None
     except SpeechkitError as exc:
         raise StressConfigError(f"{origin}: {exc}") from None
     if base_dir is not None:  # input paths in a config file are relative to it

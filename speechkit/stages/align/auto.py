@@ -7,32 +7,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from speechkit.schema import Document
 from speechkit.stages.align.ctc import resolve_ctc
 from speechkit.stages.align.whisper import WhisperAligner
 from speechkit.stages.align.whisperx import WhisperXAligner
 from speechkit.stages.base import Backend
+from speechkit.stages.run import Run
 
 
 class AutoAligner(Backend):
     stage = "align"
     name = "auto"
 
-    def __init__(self, model: str | None = None, whisper_model: str | None = None, **options: Any) -> None:
-        super().__init__(model=model, whisper_model=whisper_model, **options)
+    class Options(WhisperAligner.Options, WhisperXAligner.Options):
+        whisper_model: str | None = Field(None, description="Whisper model for the fallback (default: the transcribing model)")
 
-    def choose(self, doc: Document) -> Backend:
-        options = {k: v for k, v in self.options.items() if k != "whisper_model"}
-        ctc, reason = resolve_ctc(doc.language, self.model)
-        chosen: Backend = (WhisperXAligner(model=ctc, **options) if ctc
-                           else WhisperAligner(model=self.options.get("whisper_model"), **options))
-        chosen.parameters["selected_by"] = "auto"
-        chosen.notes.append(f"auto chose {chosen.name}: {reason}")
+    def choose(self, doc: Document, run: Run) -> Backend:
+        """The aligner for this document, its choice and reason written into ``run``."""
+        ctc, reason = resolve_ctc(doc.language, self.options.model)
+        chosen: Backend = (self._make(WhisperXAligner, model=ctc) if ctc
+                           else self._make(WhisperAligner, model=self.options.whisper_model))
+        run.parameters["selected_by"] = "auto"
+        run.notes.append(f"auto chose {chosen.name}: {reason}")
         return chosen
 
-    def __call__(self, doc: Document) -> Document:
-        """Run the chosen backend, so the provenance names it (with auto's reason in its notes)."""
-        return self.choose(doc)(doc)
+    def _make(self, backend: type[Backend], **options: Any) -> Backend:
+        shared = self.options.model_dump(include=set(backend.Options.model_fields), exclude={"model"},
+                                         exclude_unset=True)
+        return backend(**shared, **options)
 
-    def process(self, doc: Document) -> Document:
-        return self.choose(doc).process(doc)
+    def apply(self, doc: Document, run: Run) -> Document:
+        """Run the chosen backend, so the provenance names it (with auto's reason in its notes)."""
+        return self.choose(doc, run).apply(doc, run)
+
+    def process(self, doc: Document, run: Run) -> Document:
+        return self.choose(doc, run).process(doc, run)

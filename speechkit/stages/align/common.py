@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from pydantic import Field
+
 from speechkit.errors import AudioError, DocumentError
 from speechkit.schema import Document, Segment, Word
 from speechkit.speakers import NO_SPACE_LANGUAGES
-from speechkit.stages.transcribe.common import document_audio
+from speechkit.stages.base import BackendOptions
+from speechkit.stages.run import Run
+
+
+class AlignOptions(BackendOptions):
+    """What every aligner takes."""
+
+    model: str | None = Field(None, description="alignment model (default: the backend's choice for the document)")
+    device: str = Field("cpu", description="torch/CTranslate2 device")
 
 
 def require_transcript(doc: Document) -> list[Segment]:
@@ -24,11 +34,11 @@ def require_transcript(doc: Document) -> list[Segment]:
     return segments
 
 
-def alignment_audio(doc: Document) -> np.ndarray:
+def alignment_audio(doc: Document, run: Run) -> np.ndarray:
     if doc.audio is None:
         raise AudioError("document has no audio to align the transcript to (a WhisperX JSON names none); "
                          "transcribe the audio with speechkit first")
-    return document_audio(doc)
+    return run.samples(doc, "align")
 
 
 def split_words(text: str, language: str | None) -> list[Word]:

@@ -12,12 +12,16 @@ from typing import Any
 
 import numpy as np
 
+from pydantic import Field
+
 from speechkit.audio import SAMPLE_RATE
+from speechkit.models import DEFAULT_WHISPER
+from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
-from speechkit.progress import progress_bar
 from speechkit.schema import Document, Segment, Word
-from speechkit.stages.align.common import alignment_audio, interpolate_times, require_transcript
+from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
 from speechkit.stages.base import Backend
+from speechkit.stages.run import Run
 
 WINDOW_SECONDS = 30.0
 """Whisper's encoder sees 30 s; a longer segment cannot be aligned in one pass."""
@@ -27,11 +31,11 @@ APPEND_PUNCTUATIONS = "\"'.。,，!！?？:：”)]}、"
 
 
 def default_model(doc: Document) -> str:
-    """The Whisper model that transcribed the document, else tiny.en for English and base otherwise."""
+    """The Whisper model that transcribed the document, else the default for English and base otherwise."""
     for record in reversed(doc.provenance):
         if record.stage == "transcribe" and record.model:
             return record.model
-    return "tiny.en" if doc.language in (None, "en") else "base"
+    return DEFAULT_WHISPER if doc.language in (None, "en") else "base"
 
 
 class WhisperAligner(Backend):
@@ -39,19 +43,20 @@ class WhisperAligner(Backend):
     name = "whisper"
     libraries = ("faster-whisper", "ctranslate2")
 
-    def __init__(self, model: str | None = None, device: str = "cpu", compute_type: str = "int8", **options: Any) -> None:
-        super().__init__(model=model, device=device, compute_type=compute_type, **options)
+    load_fields = ("device", "compute_type")
 
-    def load(self, doc: Document) -> tuple[Any, Any]:
+    class Options(AlignOptions):
+        compute_type: str = Field("int8", description="CTranslate2 compute type")
+
+    def load(self, model_name: str, language: str | None) -> Loaded:
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
 
-        self.model = self.model or default_model(doc)
-        resolved = resolve_whisper(self.model)
-        self.model_path = str(resolved.path)
-        model = WhisperModel(str(resolved.path), device=self.options["device"], compute_type=self.options["compute_type"])
-        language = doc.language if model.model.is_multilingual else "en"
-        return model, Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language or "en")
+        resolved = resolve_whisper(model_name)
+        model = WhisperModel(str(resolved.path), device=self.options.device, compute_type=self.options.compute_type)
+        language = language if model.model.is_multilingual else "en"
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language or "en")
+        return Loaded((model, tokenizer), str(resolved.path))
 
     def align_segment(self, model: Any, tokenizer: Any, samples: np.ndarray, segment: Segment) -> list[Word]:
         from faster_whisper.audio import pad_or_trim
@@ -71,29 +76,30 @@ class WhisperAligner(Backend):
                      end=round(min(segment.start + a["end"], end), 3), score=round(float(a["probability"]), 3))
                 for a in alignment if a["word"].strip()]
 
-    def process(self, doc: Document) -> Document:
+    def process(self, doc: Document, run: Run) -> Document:
         segments = require_transcript(doc)
         if not segments:
-            self.notes.append("empty transcript: nothing to align")
+            run.notes.append("empty transcript: nothing to align")
             return doc
-        samples = alignment_audio(doc)
-        model, tokenizer = self.load(doc)
+        samples = alignment_audio(doc, run)
+        run.model = self.options.model or default_model(doc)
+        model, tokenizer = self.loaded_model(run, run.model, doc.language)
         aligned, interpolated, too_long = [], 0, 0
-        with progress_bar() as bar:
-            task = bar.add_task(f"align whisper {self.model}", total=len(segments))
-            for segment in segments:
-                if segment.end - segment.start > WINDOW_SECONDS:
-                    too_long += 1
-                    words: list[Word] = []
-                else:
-                    words = self.align_segment(model, tokenizer, samples, segment)
-                timed, missing = interpolate_times(segment.model_copy(update={"words": words}), doc.language)
-                aligned.append(timed)
-                interpolated += missing
-                bar.advance(task)
+        step = f"align whisper {run.model}"
+        run.progress(step, 0, len(segments))
+        for done, segment in enumerate(segments, start=1):
+            if segment.end - segment.start > WINDOW_SECONDS:
+                too_long += 1
+                words: list[Word] = []
+            else:
+                words = self.align_segment(model, tokenizer, samples, segment)
+            timed, missing = interpolate_times(segment.model_copy(update={"words": words}), doc.language)
+            aligned.append(timed)
+            interpolated += missing
+            run.progress(step, done, len(segments))
         doc.segments = aligned
         if too_long:
-            self.notes.append(f"{too_long} segment(s) longer than {WINDOW_SECONDS:g} s: word times interpolated, not aligned")
+            run.notes.append(f"{too_long} segment(s) longer than {WINDOW_SECONDS:g} s: word times interpolated, not aligned")
         if interpolated:
-            self.notes.append(f"{interpolated} word(s) got interpolated times")
+            run.notes.append(f"{interpolated} word(s) got interpolated times")
         return doc

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from speechkit.errors import ModelNotFoundError
+from speechkit.models.cache import Loaded
 from speechkit.models.resolve import hub_allowed
 from speechkit.schema import Document
-from speechkit.stages.align.common import alignment_audio, interpolate_times, require_transcript
+from speechkit.segments import make_segment
+from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
 from speechkit.stages.align.ctc import default_ctc_model
 from speechkit.stages.align.punkt import ensure_punkt
 from speechkit.stages.base import Backend
-from speechkit.stages.transcribe.common import make_segment
+from speechkit.stages.run import Run
 
 RANDOM_WEIGHTS_KEY = "random_weights"
 """A model config with this set true was built from a config, untrained: its times mean nothing."""
@@ -27,43 +31,45 @@ class WhisperXAligner(Backend):
     name = "whisperx"
     libraries = ("whisperx", "transformers", "torch", "torchaudio", "nltk")
 
-    def __init__(self, model: str | None = None, device: str = "cpu", interpolate_method: str = "nearest",
-                 **options: Any) -> None:
-        super().__init__(model=model, device=device, interpolate_method=interpolate_method, **options)
+    load_fields = ("device",)
 
-    def load(self, language: str) -> tuple[Any, dict[str, Any]]:
+    class Options(AlignOptions):
+        interpolate_method: str = Field("nearest", description="whisperx.align's timing for unaligned words")
+
+    def load(self, name: str | None, language: str) -> Loaded:
         import whisperx
 
-        self.model = self.model or default_ctc_model(language)
-        if self.model is None:
+        if name is None:
             raise ModelNotFoundError(f"no default CTC alignment model for language {language!r}; pass --model "
                                      "(a wav2vec2 CTC model id or directory), or use --backend whisper")
         try:
-            model, metadata = whisperx.load_align_model(language, self.options["device"], model_name=self.model,
+            model, metadata = whisperx.load_align_model(language, self.options.device, model_name=name,
                                                         model_cache_only=not hub_allowed())
         except Exception as exc:  # noqa: BLE001 - whisperx wraps every loading failure in ValueError or worse
-            raise ModelNotFoundError(f"CTC alignment model {self.model!r} cannot be loaded offline ({type(exc).__name__}); "
+            raise ModelNotFoundError(f"CTC alignment model {name!r} cannot be loaded offline ({type(exc).__name__}); "
                                      "pass a local wav2vec2 CTC directory with --model, or use --backend whisper") from None
-        self.model_path = getattr(model, "name_or_path", None) or self.model
-        if getattr(getattr(model, "config", None), RANDOM_WEIGHTS_KEY, False):
-            self.notes.append("random weights: plumbing only, word times are meaningless")
-        return model, metadata
+        random = getattr(getattr(model, "config", None), RANDOM_WEIGHTS_KEY, False)
+        return Loaded((model, metadata), getattr(model, "name_or_path", None) or name,
+                      ("random weights: plumbing only, word times are meaningless",) if random else ())
 
-    def process(self, doc: Document) -> Document:
+    def process(self, doc: Document, run: Run) -> Document:
         import whisperx
 
         segments = require_transcript(doc)
         if not segments:
-            self.notes.append("empty transcript: nothing to align")
+            run.notes.append("empty transcript: nothing to align")
             return doc
         language = doc.language or "en"
-        model, metadata = self.load(language)
+        run.model = self.options.model or default_ctc_model(language)
+        model, metadata = self.loaded_model(run, run.model, language)
         note = ensure_punkt(language)
         if note:
-            self.notes.append(note)
+            run.notes.append(note)
         transcript = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
-        result = whisperx.align(transcript, model, metadata, alignment_audio(doc), self.options["device"],
-                                interpolate_method=self.options["interpolate_method"])
+        run.progress(f"align whisperx {run.model}", 0, 1)
+        result = whisperx.align(transcript, model, metadata, alignment_audio(doc, run), self.options.device,
+                                interpolate_method=self.options.interpolate_method)
+        run.progress(f"align whisperx {run.model}", 1, 1)
         aligned, interpolated = [], 0
         for raw in result["segments"]:
             words = [{k: v for k, v in w.items() if v == v} for w in raw.get("words") or []]  # drop NaN
@@ -72,5 +78,5 @@ class WhisperXAligner(Backend):
             interpolated += missing
         doc.segments = aligned
         if interpolated:
-            self.notes.append(f"{interpolated} word(s) without a CTC alignment got interpolated times")
+            run.notes.append(f"{interpolated} word(s) without a CTC alignment got interpolated times")
         return doc

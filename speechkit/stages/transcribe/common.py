@@ -8,40 +8,39 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+from pydantic import Field
 
-from speechkit.audio import SAMPLE_RATE, is_silent, load_audio
-from speechkit.errors import AudioError
-from speechkit.progress import progress_bar
-from speechkit.schema import Document, Segment, Word
-from speechkit.stages.base import Backend
+from speechkit.audio import SAMPLE_RATE, is_silent
+from speechkit.models import DEFAULT_WHISPER
+from speechkit.schema import Document, Segment
+from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.run import Run
 
 
-def document_audio(doc: Document) -> np.ndarray:
-    """The 16 kHz mono samples of the document's audio (its selected channel, if any)."""
-    if doc.audio is None:
-        raise AudioError("document has no audio to transcribe")
-    return load_audio(doc.audio.path, SAMPLE_RATE, doc.audio.channel)
+class WhisperOptions(BackendOptions):
+    """What every Whisper backend takes."""
+
+    model: str = Field(DEFAULT_WHISPER, description="size name (tiny.en, base, ...), local model directory or hub id")
+    language: str | None = Field(None, description="language code; detected when omitted")
+    device: str = Field("cpu", description="torch/CTranslate2 device")
+    beam_size: int = Field(5, ge=1, description="beam width")
+
+
+class CTranslate2Options(WhisperOptions):
+    """faster-whisper and WhisperX run CTranslate2."""
+
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8, float32, ...)")
+    batch_size: int = Field(8, ge=1, description="batched decoding; 1 = sequential")
+    threads: int = Field(0, ge=0, description="CPU threads (0: CTranslate2's default)")
+
+
+class WordTimestamps(BackendOptions):
+    word_timestamps: bool = Field(True, description="word times from the cross-attention heads")
 
 
 def silent(samples: np.ndarray) -> bool:
     """Whisper hallucinates on silence ("Thank you."), so silent audio is never decoded."""
     return is_silent(samples, SAMPLE_RATE)
-
-
-def make_segment(start: float, end: float, text: str, words: list[dict[str, Any]] | None = None,
-                 **extra: Any) -> Segment:
-    return Segment(
-        start=round(float(start), 3),
-        end=round(float(end), 3),
-        text=text.strip(),
-        words=[Word(word=w["word"].strip(), start=_r(w.get("start")), end=_r(w.get("end")),
-                    score=_r(w.get("score"))) for w in words or [] if w["word"].strip()],
-        **{k: v for k, v in extra.items() if v is not None},
-    )
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 3)
 
 
 def choose_language(given: str | None, multilingual: bool,
@@ -67,37 +66,35 @@ Progress = Callable[[float], None]
 
 
 class WhisperTranscriber(Backend):
-    """The shape every Whisper backend shares, so each one only says how its library decodes.
+    """The shape every Whisper backend shares, so each one only says how its library loads and decodes.
 
-    Silence is never decoded (Whisper hallucinates on it); segments go through one progress bar
-    as they arrive; language and probability land in the document the same way for all.
+    Silence is never decoded (Whisper hallucinates on it); segments are reported to the progress
+    hook as they arrive; language and probability land in the document the same way for all.
     """
 
     stage: ClassVar[str] = "transcribe"
+    Options: ClassVar[type[BackendOptions]] = WhisperOptions
+    load_fields: ClassVar[tuple[str, ...]] = ("model", "device")
 
     @abstractmethod
-    def load(self) -> Any:
-        """Load the model (and set ``model_path``); the stress runner calls this once and reuses the result."""
-
-    @abstractmethod
-    def decode(self, model: Any, samples: np.ndarray, progress: Progress) -> Decoded:
+    def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         """Transcribe 16 kHz mono samples that are not silent with what :meth:`load` returned."""
 
-    def process(self, doc: Document) -> Document:
-        samples = document_audio(doc)
+    def process(self, doc: Document, run: Run) -> Document:
+        samples = run.samples(doc, "transcribe")
         doc.segments = []
         if silent(samples):
-            self.notes.append("audio is silent: nothing decoded")
+            run.notes.append("audio is silent: nothing decoded")
             return doc
         duration = round(samples.size / SAMPLE_RATE, 1)
-        model = self.load()  # a model that cannot be found fails before any progress is shown
-        with progress_bar() as bar:
-            task = bar.add_task(f"transcribe {self.model}", total=duration)
-            decoded = self.decode(model, samples, lambda seconds: bar.update(task, completed=min(seconds, duration)))
-            for segment in decoded.segments:
-                doc.segments.append(segment)
-                bar.update(task, completed=min(segment.end, duration))
-            bar.update(task, completed=duration)
+        model = self.loaded_model(run)  # a model that cannot be found fails before any progress is shown
+        step = f"transcribe {self.model}"
+        run.progress(step, 0, duration)
+        decoded = self.decode(model, samples, lambda seconds: run.progress(step, min(seconds, duration), duration), run)
+        for segment in decoded.segments:
+            doc.segments.append(segment)
+            run.progress(step, min(segment.end, duration), duration)
+        run.progress(step, duration, duration)
         doc.language = decoded.language
         if decoded.language_probability is not None:
             doc.language_probability = round(float(decoded.language_probability), 4)
@@ -107,7 +104,5 @@ class WhisperTranscriber(Backend):
 class TorchWhisperTranscriber(WhisperTranscriber):
     """openai-whisper and transformers run the same PyTorch Whisper, so they take the same options."""
 
-    def __init__(self, model: str | None = "tiny.en", language: str | None = None, device: str = "cpu",
-                 beam_size: int = 5, word_timestamps: bool = True, **options: Any) -> None:
-        super().__init__(model=model, language=language, device=device, beam_size=beam_size,
-                         word_timestamps=word_timestamps, **options)
+    class Options(WhisperOptions, WordTimestamps):
+        pass

@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_openai_whisper
-from speechkit.stages.transcribe.common import (Decoded, Progress, TorchWhisperTranscriber, choose_language,
-                                               make_segment)
+from speechkit.segments import make_segment
+from speechkit.stages.run import Run
+from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language
 
 
 def load_checkpoint(path: Path, device: str) -> Any:
@@ -35,10 +37,9 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
     name = "openai-whisper"
     libraries = ("openai-whisper", "torch")
 
-    def load(self) -> Any:
-        resolved = resolve_openai_whisper(self.model or "tiny.en")
-        self.model_path = str(resolved.path)
-        return load_checkpoint(resolved.path, self.options["device"])
+    def load(self) -> Loaded:
+        resolved = resolve_openai_whisper(self.options.model)
+        return Loaded(load_checkpoint(resolved.path, self.options.device), str(resolved.path))
 
     @staticmethod
     def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:
@@ -51,14 +52,14 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
         language = max(probs, key=probs.get)
         return language, probs[language]
 
-    def decode(self, model: Any, samples: np.ndarray, progress: Progress) -> Decoded:
+    def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         import whisper
 
-        language, probability = choose_language(self.options["language"], model.is_multilingual,
+        language, probability = choose_language(self.options.language, model.is_multilingual,
                                                 lambda: self.detect_language(model, samples))
-        beam = self.options["beam_size"]
+        beam = self.options.beam_size
         result = whisper.transcribe(model, samples, language=language, fp16=False, verbose=None,
-                                    word_timestamps=self.options["word_timestamps"],
+                                    word_timestamps=self.options.word_timestamps,
                                     beam_size=beam if beam and beam > 1 else None)
         return Decoded(language, probability, [
             make_segment(seg["start"], seg["end"], seg["text"],

@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from speechkit.audio import SAMPLE_RATE
+from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_hf_whisper
 from speechkit.schema import Segment
-from speechkit.stages.transcribe.common import (Decoded, Progress, TorchWhisperTranscriber, choose_language,
-                                               make_segment)
+from speechkit.segments import make_segment
+from speechkit.stages.run import Run
+from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language
 
 WINDOW_FRAMES = 3000
 """Whisper's 30 s of log-mel frames; shorter audio is padded to it (short-form), longer goes long-form."""
@@ -26,22 +28,21 @@ class TransformersTranscriber(TorchWhisperTranscriber):
     name = "transformers"
     libraries = ("transformers", "torch")
 
-    def load(self) -> tuple[Any, Any]:
+    def load(self) -> Loaded:
         from transformers import WhisperForConditionalGeneration, WhisperProcessor
         from transformers.utils import logging
 
         logging.set_verbosity_error()  # generate() warns about defaults it fills in itself
-        resolved = resolve_hf_whisper(self.model or "tiny.en")
-        self.model_path = str(resolved.path)
-        model = WhisperForConditionalGeneration.from_pretrained(resolved.path).to(self.options["device"]).eval()
-        return model, WhisperProcessor.from_pretrained(resolved.path)
+        resolved = resolve_hf_whisper(self.options.model)
+        model = WhisperForConditionalGeneration.from_pretrained(resolved.path).to(self.options.device).eval()
+        return Loaded((model, WhisperProcessor.from_pretrained(resolved.path)), str(resolved.path))
 
     def features(self, processor: Any, samples: np.ndarray) -> Any:
         inputs = processor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", truncation=False,
                            padding="longest", return_attention_mask=True)
         if inputs.input_features.shape[-1] < WINDOW_FRAMES:
             inputs = processor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True)
-        return inputs.to(self.options["device"])
+        return inputs.to(self.options.device)
 
     @staticmethod
     def detect_language(model: Any, features: Any) -> tuple[str, float]:
@@ -58,17 +59,17 @@ class TransformersTranscriber(TorchWhisperTranscriber):
         best = int(probs.argmax())
         return list(lang_to_id)[best].strip("<|>"), float(probs[best])
 
-    def decode(self, loaded: tuple[Any, Any], samples: np.ndarray, progress: Progress) -> Decoded:
+    def decode(self, loaded: tuple[Any, Any], samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         import torch
 
         model, processor = loaded
         inputs = self.features(processor, samples)
         multilingual = model.generation_config.is_multilingual
-        language, probability = choose_language(self.options["language"], multilingual,
+        language, probability = choose_language(self.options.language, multilingual,
                                                 lambda: self.detect_language(model, inputs))
-        words = self.options["word_timestamps"]
+        words = self.options.word_timestamps
         with torch.inference_mode():
-            out = model.generate(**inputs, num_beams=self.options["beam_size"] or 1, return_timestamps=True,
+            out = model.generate(**inputs, num_beams=self.options.beam_size, return_timestamps=True,
                                  return_segments=True, return_token_timestamps=words,
                                  **({"language": language, "task": "transcribe"} if multilingual else {}))
         return Decoded(language, probability,
