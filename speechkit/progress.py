@@ -35,13 +35,22 @@ class RichHook:
         self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichHook:
-        self.bar.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+    def __exit__(self, error: type[BaseException] | None, *rest: object) -> None:
+        if not self.tasks:  # started by the first report
+            return
+        console, quiet = self.bar.console, self.bar.console.quiet
+        if error is not None:  # a failed run leaves only its one-line error
+            self.bar.live.transient, console.quiet = True, True
+        try:
+            self.bar.stop()
+        finally:
+            console.quiet = quiet
 
     def __call__(self, step: str, completed: float, total: float | None = None) -> None:
+        if not self.tasks:
+            self.bar.start()
         if step not in self.tasks:
             self.tasks[step] = self.bar.add_task(step, total=total)
         self.bar.update(self.tasks[step], completed=completed, total=total)

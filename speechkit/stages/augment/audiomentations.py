@@ -36,7 +36,7 @@ class AudiomentationsAugmenter(Backend):
         preset: str | None = Field(None, description="named preset or a preset YAML file")
         transforms: list[dict[str, Any]] = Field(default_factory=list, description="transforms applied after the preset")
         seed: int = Field(0, description="seed for every random draw; the same seed gives a byte-identical file")
-        audio_output: str | None = Field(None, description="augmented audio, .flac or .wav (default: <name>.augment.flac)")
+        audio_output: Path | None = Field(None, description="augmented audio, .flac or .wav (default: <name>.augment.flac)")
 
     def specs(self) -> list[TransformSpec]:
         """The preset's transforms, then those given directly."""

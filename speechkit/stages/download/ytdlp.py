@@ -197,12 +197,12 @@ class YtDlpDownloader(Backend):
     libraries = ("yt-dlp", "imageio-ffmpeg")
 
     class Options(BackendOptions):
-        output_dir: str = Field(".", exclude=True, description="where the media files go")
+        output_dir: Path = Field(Path("."), exclude=True, description="where the media files go")
         audio_format: str = Field("best", description="best (no re-encoding where possible), m4a, mp3, opus, wav, flac")
 
     @property
     def output_dir(self) -> Path:
-        return Path(self.options.output_dir)
+        return self.options.output_dir
 
     @staticmethod
     def entries(url: str) -> list[Document]:
