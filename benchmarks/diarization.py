@@ -41,7 +41,7 @@ def diarize(path: Path, backend: str, threads: int | None, **options) -> tuple[o
 
     diarizer = load_backend("diarize", backend)(threads=threads, **options)
     started = time.perf_counter()
-    diarizer.load()
+    diarizer.preload()
     load_s = round(time.perf_counter() - started, 2)
     return diarizer(document_from_audio(path)), load_s
 

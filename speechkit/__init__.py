@@ -1,3 +1,30 @@
-"""speechkit: speaker-labelled, word-timed transcripts, summaries and ASR stress tests."""
+"""speechkit: speaker-labelled, word-timed transcripts, summaries and ASR stress tests.
+
+``speechkit.transcribe/align/diarize/summarize(...)`` return a :class:`Document`; ``speechkit.load``
+gives a reusable stage. Everything is imported on first use, so ``import speechkit`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "transcribe": "speechkit.api", "align": "speechkit.api", "diarize": "speechkit.api",
+    "summarize": "speechkit.api", "load": "speechkit.api", "read": "speechkit.api",
+    "Document": "speechkit.schema", "SpeechkitError": "speechkit.errors",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from speechkit.api import align, diarize, load, read, summarize, transcribe
+    from speechkit.errors import SpeechkitError
+    from speechkit.schema import Document
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'speechkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -51,7 +51,7 @@ def parse_options(options: type[BackendOptions], values: Mapping[str, Any], what
         return options.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         where, message = first_error(exc, options.model_fields)
-        raise OptionsError(f"{what}: option {where!r}: {message}") from None
+        raise OptionsError(f"{what}: option {where!r}: {message}" if where else f"{what}: {message}") from None
 
 
 def option_help(options: type[BackendOptions]) -> dict[str, str]:
@@ -97,6 +97,10 @@ class Backend(ABC):
         run.notes.extend(n for n in loaded.notes if n not in run.notes)
         run.parameters.update(loaded.parameters)
         return loaded.value
+
+    def preload(self, hook: Hook | None = None) -> None:
+        """Load the model into the cache now, e.g. so a benchmark times loading apart from processing."""
+        self.loaded_model(Run(hook=hook))
 
     @abstractmethod
     def process(self, doc: Document, run: Run) -> Document:

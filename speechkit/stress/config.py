@@ -12,8 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from speechkit.errors import SpeechkitError
+from speechkit.errors import OptionsError, SpeechkitError
 from speechkit.io import read_yaml
+from speechkit.models import DEFAULT_WHISPER
+from speechkit.registry import load_backend
 from speechkit.validation import first_error
 from speechkit.stages.augment.transforms import TransformSpec, build, parse_specs
 
@@ -64,13 +66,24 @@ class InputSpec(_Model):
 
 
 class StressConfig(_Model):
-    models: list[str] = Field(default_factory=lambda: ["tiny.en"], min_length=1)
+    models: list[str] = Field(default_factory=lambda: [DEFAULT_WHISPER], min_length=1)
     seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
     backend: str = "faster-whisper"
     transcribe: dict[str, Any] = Field(default_factory=lambda: {"language": "en"})
     baseline: bool = Field(default=True, description="also transcribe the clean audio once per model and input")
     conditions: list[Condition] = Field(min_length=1)
     inputs: list[InputSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _transcribe_options(self) -> StressConfig:
+        """The transcriber's options, checked before any cell runs (a typo must not cost a whole grid)."""
+        backend = load_backend("transcribe", self.backend)
+        for model in self.models:
+            try:
+                backend(**self.transcribe, model=model)
+            except OptionsError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
     @field_validator("conditions", mode="before")
     @classmethod
