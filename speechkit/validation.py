@@ -18,7 +18,7 @@ def first_error(exc: ValidationError, allowed: Iterable[str] = ()) -> tuple[str,
     message = str(first["msg"]).removeprefix("Value error, ")
     choices = sorted(allowed)
     if first["type"] == "extra_forbidden" and choices:
-        message = f"unknown option {first['loc'][-1]!r} (options: {', '.join(choices)})"
+        message = f"unknown (options: {', '.join(choices)})"
     elif isinstance(first.get("input"), (str, int, float, bool)) and first["loc"]:
         message = f"{message} (got {first['input']!r})"
     return where, message

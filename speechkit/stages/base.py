@@ -54,11 +54,6 @@ def parse_options(options: type[BackendOptions], values: Mapping[str, Any], what
         raise OptionsError(f"{what}: option {where!r}: {message}" if where else f"{what}: {message}") from None
 
 
-def option_help(options: type[BackendOptions]) -> dict[str, str]:
-    """Each option's description, for help text."""
-    return {name: info.description or "" for name, info in options.model_fields.items()}
-
-
 class Backend(ABC):
     """Subclass, set ``stage``/``name``/``libraries``, declare ``Options``, implement :meth:`process`
     (and :meth:`load` when there is a model)."""
