@@ -14,12 +14,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "transcribe": "speechkit.api", "align": "speechkit.api", "diarize": "speechkit.api",
     "summarize": "speechkit.api", "load": "speechkit.api", "read": "speechkit.api",
-    "Document": "speechkit.schema", "SpeechkitError": "speechkit.errors",
+    "download": "speechkit.downloads", "Document": "speechkit.schema", "SpeechkitError": "speechkit.errors",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from speechkit.api import align, diarize, load, read, summarize, transcribe
+    from speechkit.downloads import download
     from speechkit.errors import SpeechkitError
     from speechkit.schema import Document
 

@@ -6,9 +6,11 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, make_backend, run_backend
-from speechkit.io import atomic_write_text
-from speechkit.stages.download import DEFAULT, items
+from speechkit.cli.common import OutputDirOpt
+from speechkit.downloads import download
+from speechkit.io import atomic_write_text, guard_output
+from speechkit.progress import RichHook
+from speechkit.stages.download import DEFAULT
 
 
 @app.command("download")
@@ -19,9 +21,9 @@ def download_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
-    stage = make_backend("download", backend, output_dir=str(output_dir), audio_format=audio_format)
-    for entry in items(type(stage), url):
-        doc = run_backend(stage, entry)
-        target = output_dir / f"{Path(doc.audio.path).stem}.download.json"
-        atomic_write_text(target, doc.to_json() + "\n")
-        typer.echo(str(target))
+    with RichHook() as hook:
+        for doc in download(url, output_dir, backend, hook, audio_format=audio_format):  # each item written when done
+            media = Path(doc.audio.path)
+            target = guard_output(output_dir / f"{media.stem}.download.json", [media])
+            atomic_write_text(target, doc.to_json() + "\n")
+            typer.echo(str(target))

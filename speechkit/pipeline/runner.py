@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from speechkit.audio import sha256
+from speechkit.downloads import entries, is_url, url_key
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
 from speechkit.io import atomic_write_text, base_name, guard_output
@@ -26,7 +27,6 @@ from speechkit.report import write_report
 from speechkit.samples import AudioStore
 from speechkit.schema import Document
 from speechkit.stages.base import Backend
-from speechkit.stages.download import is_url, items, url_key
 from speechkit.stages.run import Hook
 
 
@@ -113,9 +113,9 @@ class Runner:
                                     "is missing; run the download first")
             self.log("download", f"skipped: {len(saved)} item(s) downloaded before")
             return [(j, Document.load(self.path(j, "download"))) for j in saved]
-        entries = items(type(self.backend(spec)), self.source)
-        names = [self.name] if len(entries) == 1 else [f"{self.name}-{i:02d}" for i in range(1, len(entries) + 1)]
-        out = [(job, self.run_stage(job, spec, entry, fingerprint, AudioStore())) for job, entry in zip(names, entries)]
+        found = entries(self.backend(spec), self.source)
+        names = [self.name] if len(found) == 1 else [f"{self.name}-{i:02d}" for i in range(1, len(found) + 1)]
+        out = [(job, self.run_stage(job, spec, entry, fingerprint, AudioStore())) for job, entry in zip(names, found)]
         self.manifest.set("entries", names)
         return out
 

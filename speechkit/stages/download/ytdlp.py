@@ -22,7 +22,7 @@ from speechkit.errors import SpeechkitError
 from speechkit.schema import Chapter, Document, Source
 from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
-from speechkit.stages.download import is_url, url_key
+from speechkit.downloads import is_url, url_key
 
 MATCH_KEYS = ("id", "extractor_key", "webpage_url", "url", "duration", "filesize")
 """What must be unchanged for an earlier download to count as this one."""
