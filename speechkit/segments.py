@@ -1,7 +1,9 @@
-"""Building schema segments from what a library returns: shared by transcription and alignment backends."""
+"""Segments built from what a library returns (transcription and alignment backends) and read back by speaker
+(reports and exports)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from speechkit.schema import Segment, Word
@@ -22,3 +24,17 @@ def make_segment(start: float, end: float, text: str, words: list[dict[str, Any]
                     score=_r(w.get("score"))) for w in words or [] if w["word"].strip()],
         **{k: v for k, v in extra.items() if v is not None},
     )
+
+
+def speaker_runs(segments: Sequence[Segment]) -> list[tuple[str | None, float, list[str]]]:
+    """Consecutive segments of one speaker merged: (speaker, start, texts); empty segments skipped."""
+    out: list[tuple[str | None, float, list[str]]] = []
+    for seg in segments:
+        text = seg.text.strip()
+        if not text:
+            continue
+        if out and out[-1][0] == seg.speaker:
+            out[-1][2].append(text)
+        else:
+            out.append((seg.speaker, seg.start, [text]))
+    return out

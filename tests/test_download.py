@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from speechkit.errors import SpeechkitError
-from speechkit.registry import load_backend
+from speechkit.downloads import download
 from speechkit.schema import Document
 from tests.media_site import build_site, serve
 
@@ -25,8 +25,7 @@ def site(tmp_path_factory, data_dir):
 
 
 def fetch(url: str, out: Path) -> list[Document]:
-    downloader = load_backend("download", "yt-dlp")
-    return [downloader(output_dir=out)(entry) for entry in downloader.entries(url)]
+    return list(download(url, out))
 
 
 def test_page_with_video_gives_audio_and_metadata(site, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from speechkit.export.subtitles import timestamp
 from speechkit.schema import Document
+from speechkit.segments import speaker_runs
 
 
 def to_txt(doc: Document) -> str:
@@ -33,13 +34,7 @@ def to_markdown(doc: Document) -> str:
         for ch in doc.summary.chapters:
             out += [f"### [{timestamp(ch.start, '.')[:8]}] {ch.title or 'Chapter'}", "", ch.summary.strip(), ""]
     out += ["## Transcript", ""]
-    previous = object()
-    for s in doc.segments:
-        if not s.text.strip():
-            continue
-        if s.speaker != previous:
-            who = f"**{s.speaker}**" if s.speaker else ""
-            out += ["", f"{who} `{timestamp(s.start, '.')[:8]}`".strip()]
-            previous = s.speaker
-        out.append(s.text.strip())
+    for speaker, start, texts in speaker_runs(doc.segments):
+        who = f"**{speaker}**" if speaker else ""
+        out += ["", f"{who} `{timestamp(start, '.')[:8]}`".strip(), *texts]
     return "\n".join(out).strip() + "\n"

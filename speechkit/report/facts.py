@@ -69,16 +69,3 @@ def stage_rows(doc: Document) -> list[tuple[str, str, str, str, str]]:
     """(stage, backend, model, wall time, notes) per stage run; notes flag e.g. random weights."""
     return [(p.stage, p.backend, p.model or "", f"{p.wall_time:.1f} s", "; ".join(p.notes)) for p in doc.provenance]
 
-
-def turns(doc: Document) -> list[tuple[str | None, float, list[str]]]:
-    """Consecutive segments of one speaker merged: (speaker, start, texts)."""
-    out: list[tuple[str | None, float, list[str]]] = []
-    for seg in doc.segments:
-        text = seg.text.strip()
-        if not text:
-            continue
-        if out and out[-1][0] == seg.speaker:
-            out[-1][2].append(text)
-        else:
-            out.append((seg.speaker, seg.start, [text]))
-    return out

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from speechkit.report.facts import clock, source_facts, speakers, stage_rows, title, turns
+from speechkit.report.facts import clock, source_facts, speakers, stage_rows, title
+from speechkit.segments import speaker_runs
 from speechkit.schema import Document
 
 CSS = """
@@ -69,7 +70,7 @@ def _speakers(people: list) -> list[str]:
 
 def _transcript(doc: Document, palette: dict[str, str]) -> list[str]:
     out = ['<section id="transcript"><h2>Transcript</h2>']
-    for speaker, start, texts in turns(doc):
+    for speaker, start, texts in speaker_runs(doc.segments):
         colour = palette.get(speaker or "", "#d0d7de")
         who = _badge(speaker, colour) + " " if speaker else ""
         body = " ".join(escape(t) for t in texts)
