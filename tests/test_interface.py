@@ -3,7 +3,6 @@ for many documents, one audio decode per pipeline run, progress through a hook, 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from speechkit import samples
 from speechkit.errors import OptionsError
 from speechkit.models import cache
 from speechkit.pipeline import load_config, run_pipeline
-from speechkit.pipeline.config import ConfigError
 from speechkit.registry import load_backend
 from speechkit.schema import Document
 from speechkit.stress import make_input, parse_config, run_stress

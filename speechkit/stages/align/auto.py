@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import Field
 
+from speechkit.models.ctc import resolve_ctc
 from speechkit.schema import Document
-from speechkit.stages.align.ctc import resolve_ctc
 from speechkit.stages.align.whisper import WhisperAligner
 from speechkit.stages.align.whisperx import WhisperXAligner
 from speechkit.stages.base import Backend

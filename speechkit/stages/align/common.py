@@ -9,7 +9,6 @@ so an aligned document never has a word without ``start`` and ``end``.
 from __future__ import annotations
 
 import numpy as np
-
 from pydantic import Field
 
 from speechkit.errors import AudioError, DocumentError

