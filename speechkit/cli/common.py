@@ -11,11 +11,17 @@ from speechkit.io import atomic_write_text, guard_output, stage_output_path
 from speechkit.progress import RichHook
 from speechkit.registry import load_backend
 from speechkit.schema import Document
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, BackendOptions
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Output document path (default: <name>.<stage>.json in --output-dir).")]
 OutputDirOpt = Annotated[Path, typer.Option("--output-dir", "-d", help="Directory for outputs.")]
 ChannelOpt = Annotated[str | None, typer.Option("--channel", help="left, right, mix or a channel index (default: mix to mono).")]
+
+
+def described(options: type[BackendOptions], name: str) -> str:
+    """A flag's help, from the backend option it sets, so flag and option never disagree."""
+    text = options.model_fields[name].description or ""
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def write_document(doc: Document, input_path: Path, stage: str, output: Path | None, output_dir: Path) -> Path:

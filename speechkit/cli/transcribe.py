@@ -6,20 +6,21 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.stages.transcribe import DEFAULT
+from speechkit.stages.transcribe.common import CTranslate2Options as Options
 
 
 @app.command("transcribe")
 def transcribe_command(
     input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
-    model: Annotated[str, typer.Option("--model", "-m", help="Size name (tiny.en, base, ...), local model directory, or hub id.")] = DEFAULT_WHISPER,
+    model: Annotated[str, typer.Option("--model", "-m", help=described(Options, "model"))] = DEFAULT_WHISPER,
     backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, whisperx, openai-whisper or transformers.")] = DEFAULT,
-    language: Annotated[str | None, typer.Option("--language", "-l", help="Language code; detected when omitted.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Batched decoding (faster-whisper); 1 = sequential.")] = None,
-    beam_size: Annotated[int | None, typer.Option(help="Beam width.")] = None,
+    language: Annotated[str | None, typer.Option("--language", "-l", help=described(Options, "language"))] = None,
+    batch_size: Annotated[int | None, typer.Option(help=described(Options, "batch_size") + " (faster-whisper, whisperx)")] = None,
+    beam_size: Annotated[int | None, typer.Option(help=described(Options, "beam_size"))] = None,
     channel: ChannelOpt = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
