@@ -53,8 +53,10 @@ def speechkit_api(path: Path, model_dir: Path) -> str:
     from speechkit.models import cache
     from speechkit.registry import load_backend
 
-    cache.clear()  # load the model on every call, as the raw call does: the two measure the same work
-    return load_backend("transcribe", "faster-whisper")(model="tiny.en", **SETTINGS)(document_from_audio(path)).text
+    try:
+        return load_backend("transcribe", "faster-whisper")(model="tiny.en", **SETTINGS)(document_from_audio(path)).text
+    finally:  # the model is loaded on every call and freed on return, as the raw call's is: the same work
+        cache.clear()
 
 
 def raw_faster_whisper(path: Path, model_dir: Path) -> str:

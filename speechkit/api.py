@@ -35,7 +35,7 @@ def read(source: Input, channel: str | None = None) -> Document:
     """A document for ``source``: a document as it is, or a file read as ``load_input`` reads it."""
     if isinstance(source, Document):
         return source
-    return load_input(Path(source), channel)
+    return load_input(source, channel)
 
 
 def load(stage: str, backend: str | None = None, **options: Any) -> Backend:

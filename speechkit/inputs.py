@@ -21,8 +21,9 @@ def document_from_audio(path: Path, channel: str | None = None) -> Document:
     return Document(source=Source(kind="file", uri=audio.path, duration=audio.duration), audio=audio)
 
 
-def load_input(path: Path, channel: str | None = None) -> Document:
+def load_input(path: str | Path, channel: str | None = None) -> Document:
     """A document (``.json``) as it is, or audio/video wrapped in a new document."""
+    path = Path(path)
     if is_document(path):
         doc = Document.load(path)
         if channel is not None and doc.audio is not None:

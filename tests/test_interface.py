@@ -141,3 +141,14 @@ def test_stress_cells_run_in_memory_with_a_shared_model(fake, tone_wav, tmp_path
     assert not list(tmp_path.glob("**/*.wav"))[1:], "no degraded audio written"
     run = run_stress(config, [make_input(tone_wav, "ask not")], tmp_path / "cells", workers=1)
     assert (run.ran, run.cached) == (0, len(cells)), "every cell found in the cache"
+
+
+def test_stress_runner_reports_cells_to_the_hook(fake, tone_wav, tmp_path):
+    config = parse_config({"backend": "fake", "models": ["tiny.en"], "seeds": [0], "baseline": False,
+                           "conditions": {"loud": {"vary": "gain_db", "levels": [0, -6],
+                                                   "transforms": [{"gain": {}}]}}})
+    reports = []
+    run = run_stress(config, [make_input(tone_wav, "ask not")], tmp_path / "out", workers=1,
+                     hook=lambda *r: reports.append(r))
+    assert run.ran == 2 and reports[-1] == ("stress (1 worker(s))", 2, 2)
+    assert {row["wer_mean"] for row in run.summary} == {3.5}, "the fake hears 9 words: 7 inserted over 2"

@@ -8,6 +8,7 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt
+from speechkit.progress import RichHook
 
 
 @app.command("stress")
@@ -38,7 +39,8 @@ def stress_command(
         for cell in shard(cells, *shard_of) if shard_of else cells:
             typer.echo(json.dumps(cell.as_dict()))
         return
-    run = run_stress(config, items, output_dir, workers=workers, shard_of=shard_of)
+    with RichHook() as hook:
+        run = run_stress(config, items, output_dir, workers=workers, shard_of=shard_of, hook=hook)
     missing = f", {run.missing} of {run.total} still missing (other shards?)" if run.missing else ""
     typer.echo(f"{run.ran} cell(s) run, {run.cached} cached{missing}", err=True)
     for path in run.paths.values():

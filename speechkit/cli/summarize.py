@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.schema import Document
 from speechkit.stages.summarize import DEFAULT
+from speechkit.stages.summarize.common import SummarizeOptions as Options
 
 
 @app.command("summarize")
@@ -16,8 +17,8 @@ def summarize_command(
     document: Annotated[Path, typer.Argument(help="A transcript document (.json), ideally diarized.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help="auto (transformers when the model is here, else extractive), extractive or transformers.")] = DEFAULT,
     model: Annotated[str | None, typer.Option("--model", "-m", help="transformers: model id or local path (default facebook/bart-large-cnn); extractive: sentence-embedding model (default: packaged MiniLM).")] = None,
-    sentences: Annotated[int | None, typer.Option(help="Sentences in the overall summary (default: about the square root of the transcript's).")] = None,
-    key_points: Annotated[int | None, typer.Option(help="Key points per speaker.")] = None,
+    sentences: Annotated[int | None, typer.Option(help=described(Options, "sentences"))] = None,
+    key_points: Annotated[int | None, typer.Option(help=described(Options, "key_points"))] = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:

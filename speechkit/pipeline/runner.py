@@ -207,5 +207,6 @@ def run_pipeline(config: PipelineConfig, input: str | Path | None = None, output
         from speechkit.pipeline.stress import run_stress_section
 
         finals = [job.final for job in run.jobs if job.final is not None]
-        run.stress = run_stress_section(config.stress, None if input is None else str(input), finals, Path(output_dir))
+        run.stress = run_stress_section(config.stress, None if input is None else str(input), finals, Path(output_dir),
+                                        hook)
     return run

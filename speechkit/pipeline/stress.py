@@ -7,9 +7,11 @@ from typing import Any
 
 from speechkit.pipeline.config import StressSection
 from speechkit.pipeline.sample import default_input, default_reference
+from speechkit.stages.run import Hook
 
 
-def run_stress_section(section: StressSection, input: str | None, documents: list[Path], output_dir: Path) -> Any:
+def run_stress_section(section: StressSection, input: str | None, documents: list[Path], output_dir: Path,
+                       hook: Hook | None = None) -> Any:
     """Stress-test the stages' final documents, else the input, else the conditions' own inputs, else the sample.
 
     A document brings its transcript as the reference unless the section names one.
@@ -31,4 +33,4 @@ def run_stress_section(section: StressSection, input: str | None, documents: lis
         items = None
     else:
         items = [make_input(default_input(), section.reference or default_reference())]
-    return run_stress(config, items, output_dir / "stress", workers=section.workers)
+    return run_stress(config, items, output_dir / "stress", workers=section.workers, hook=hook)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.progress import progress_bar
+from speechkit.stages.run import Hook
 from speechkit.stress.cache import load_cell
 from speechkit.stress.config import StressConfig, StressConfigError, load_config
 from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
@@ -44,19 +44,20 @@ def resolve_inputs(config: StressConfig, inputs: Sequence[StressInput] | None) -
     return [make_input(i.audio, i.reference, i.channel) for i in config.inputs]
 
 
-def _execute(pending: list[Cell], output_dir: Path, workers: int) -> None:
+def _execute(pending: list[Cell], output_dir: Path, workers: int, hook: Hook | None) -> None:
     threads = max(1, (os.cpu_count() or 1) // workers)
     context = multiprocessing.get_context("spawn")
-    with progress_bar() as bar, ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                                    initargs=(threads,)) as pool:
-        task = bar.add_task(f"stress ({workers} worker(s))", total=len(pending))
+    step, finished = f"stress ({workers} worker(s))", 0
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(threads,)) as pool:
         futures = {pool.submit(run_cell, cell, output_dir) for cell in pending}
         try:
             while futures:
                 done, futures = wait(futures, return_when=FIRST_EXCEPTION)
                 for future in done:
                     future.result()  # re-raises a worker's error here, naming the problem
-                    bar.advance(task)
+                    finished += 1
+                    if hook is not None:
+                        hook(step, finished, len(pending))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -64,13 +65,14 @@ def _execute(pending: list[Cell], output_dir: Path, workers: int) -> None:
 
 def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] | None = None,
                output_dir: str | Path = "stress", workers: int = 1, shard_of: tuple[int, int] | None = None,
-               report: bool = True) -> StressRun:
+               report: bool = True, hook: Hook | None = None) -> StressRun:
     """Run a stress test (or one shard of it) and write results.json, table.md and wer_vs_snr.png.
 
     ``config``: a :class:`StressConfig` or a path to its YAML. ``inputs``: from :func:`make_input`
     (default: the config's ``inputs``). ``workers``: processes, each loading each model once.
     ``shard_of=(i, n)``: run only every n-th cell from i; the report then covers every cell found
-    in ``output_dir/cells``, from this shard or any other, and counts the missing ones.
+    in ``output_dir/cells``, from this shard or any other, and counts the missing ones. ``hook`` gets the
+    cells' progress (none by default).
     """
     config = config if isinstance(config, StressConfig) else load_config(config)
     if workers < 1:
@@ -81,7 +83,7 @@ def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] 
     mine = shard(cells, *shard_of) if shard_of else cells
     pending = [c for c in mine if load_cell(output_dir, c.key) is None]
     if pending:
-        _execute(pending, output_dir, min(workers, len(pending)))
+        _execute(pending, output_dir, min(workers, len(pending)), hook)
     results = [r for r in (load_cell(output_dir, c.key) for c in cells) if r is not None]
     run = StressRun(cells=mine, total=len(cells), ran=len(pending), cached=len(mine) - len(pending), missing=len(cells) - len(results))
     if report and results:

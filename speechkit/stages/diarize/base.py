@@ -54,13 +54,12 @@ class DiarizationBackend(Backend):
         (speaker counts for this block), with what :meth:`load` returned; ``run.progress`` may report steps."""
 
     def blocks(self, doc: Document, run: Run) -> list[BlockResult]:
-        audio = doc.audio
-        duration = audio.duration or 0.0 if audio else 0.0
+        duration = (doc.audio.duration if doc.audio else None) or 0.0
         options = self.options
         counts = block_counts(options.model_dump(), streamed=duration > options.block_seconds)
         results, offset = [], 0.0
         blocks = run.blocks(doc, options.block_seconds, "diarize")
-        model = self.loaded_model(run)  # a model that cannot load fails before any progress is shown
+        model = self.loaded_model(run)  # a model that cannot load fails before any audio is decoded
         step, total = f"diarize {self.name}", round(duration, 1) or None
         run.progress(step, 0, total)
         with torch_threads(options.threads):
