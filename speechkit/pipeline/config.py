@@ -27,6 +27,7 @@ from speechkit.errors import SpeechkitError
 from speechkit.io import read_yaml
 from speechkit.registry import STAGES, backends
 from speechkit.report import WRITERS
+from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts
 
 
 class ConfigError(SpeechkitError):
@@ -64,6 +65,8 @@ class StageSpec(_Model):
         if self.backend not in available:
             raise ValueError(f"unknown {self.stage} backend {self.backend!r} "
                              f"(available: {', '.join(sorted(available)) or 'none installed'})")
+        if self.stage == "diarize":
+            check_counts(**{k: self.options[k] for k in COUNT_KEYS if k in self.options}, flags=False)
         return self
 
     def fingerprint(self, upstream: str) -> str:

@@ -18,6 +18,7 @@ from speechkit.progress import progress_bar
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend
+from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.threads import torch_threads
 
@@ -33,6 +34,7 @@ class DiarizationBackend(Backend):
     def __init__(self, model: str | None = None, num_speakers: int | None = None, min_speakers: int | None = None,
                  max_speakers: int | None = None, block_seconds: float = BLOCK_SECONDS, threads: int | None = None,
                  **options: Any) -> None:
+        check_counts(num_speakers, min_speakers, max_speakers, flags=False)
         super().__init__(model=model, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
         self.counts: dict[str, int] = {}
@@ -73,6 +75,10 @@ class DiarizationBackend(Backend):
             self.notes.append("no speech found")
         doc.diarization = turns
         doc.speakers = speakers_of(turns)
+        self.parameters["speakers_found"] = len(doc.speakers)
+        note = count_note(len(doc.speakers), *(self.options[k] for k in COUNT_KEYS))
+        if note:
+            self.notes.append(note)
         if doc.segments:
             doc.segments = assign_speakers(doc.segments, exclusive, doc.language)
             if not turns:
@@ -91,7 +97,7 @@ def block_counts(options: dict[str, Any], streamed: bool) -> dict[str, int]:
     A block of a streamed recording may hold fewer speakers than the whole, so there the
     exact and minimum counts become a maximum (linking enforces the total).
     """
-    counts = {k: options[k] for k in ("num_speakers", "min_speakers", "max_speakers") if options.get(k)}
+    counts = {k: options[k] for k in COUNT_KEYS if options.get(k)}
     if not streamed:
         return counts
     limit = counts.get("num_speakers") or counts.get("max_speakers")
