@@ -74,9 +74,16 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
 
 
 def base_name(path: str | Path) -> str:
-    """``talk.transcribe.json`` -> ``talk``: the name before its first dot, so that each stage's suffix
-    replaces the previous one's instead of piling up (``talk.transcribe.align.json``)."""
-    return Path(path).name.split(".")[0]
+    """``talk.v1.wav`` -> ``talk.v1``; ``talk.v1.transcribe.json`` -> ``talk.v1``: only the extension and
+    a stage's ``.<stage>.json`` suffix go, so each stage's suffix replaces the previous one's and files
+    that differ after a first dot (``meeting 2024.01.15.flac``) never share outputs."""
+    from speechkit.registry import STAGES
+
+    name = Path(path).name
+    for suffix in [f".{stage}.json" for stage in STAGES] + [".json"]:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return Path(name).stem
 
 
 def stage_output_path(input_path: str | Path, stage: str, output_dir: str | Path = ".") -> Path:

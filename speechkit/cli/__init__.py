@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import signal
 import sys
 import warnings
 
@@ -31,23 +32,37 @@ def _quiet_libraries() -> None:
     logging.getLogger("speechbrain").setLevel(logging.ERROR)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so atomic writes remove their temporary files; exit 128 + 15."""
+    print("speechkit: terminated", file=sys.stderr)
+    sys.exit(143)
+
+
 def main() -> None:
+    """Exit codes: 0 done, 1 unexpected failure, 2 usage or input error, 130 interrupted, 143 terminated."""
+    import click
+
     _quiet_libraries()
+    signal.signal(signal.SIGTERM, _terminated)
     register(sys.argv[1:])
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except SpeechkitError as exc:
         print(f"speechkit: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):
         print("speechkit: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click's usage errors and aborts
-        from typer._click import exceptions  # typer 0.2x vendors its own click, not the `click` package
-
-        if isinstance(exc, exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, exceptions.Abort):
-            sys.exit(1)
-        raise
+    except click.exceptions.ClickException as exc:  # usage errors: click's own one-line message
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        if os.environ.get("SPEECHKIT_DEBUG"):
+            raise
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"speechkit: error: unexpected {type(exc).__name__}{': ' + reason if reason else ''} "
+              "(set SPEECHKIT_DEBUG=1 for the traceback)", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(130 if code == 130 else (code if isinstance(code, int) else 0))
