@@ -24,6 +24,11 @@ SILENCE_DBFS = -55.0
 
 _TRUNCATION_TOLERANCE = 0.9
 
+RATE_RANGE = (1000, 768_000)
+"""Sample rates a real recording has; a header outside them (a 1 Hz WAV) would resample into gigabytes."""
+MAX_CHANNELS = 64
+MAX_HOURS = 24.0
+
 
 def _check_file(path: Path) -> None:
     if not path.exists():
@@ -43,7 +48,26 @@ def _open(path: Path) -> av.container.InputContainer:
     if not container.streams.audio:
         container.close()
         raise AudioError(f"{path}: contains no audio stream")
+    try:
+        _check_header(path, container)
+    except AudioError:
+        container.close()
+        raise
     return container
+
+
+def _check_header(path: Path, container: av.container.InputContainer) -> None:
+    """Refuse, before decoding, what no recording declares: memory would follow the header, not the file."""
+    stream = container.streams.audio[0]
+    low, high = RATE_RANGE
+    if not low <= (stream.rate or 0) <= high:
+        raise AudioError(f"{path}: implausible sample rate {stream.rate} Hz in the header "
+                         f"(speechkit reads {low}-{high} Hz)")
+    if (stream.codec_context.channels or 1) > MAX_CHANNELS:
+        raise AudioError(f"{path}: {stream.codec_context.channels} channels in the header (at most {MAX_CHANNELS})")
+    declared = _declared_duration(container)
+    if declared and declared > MAX_HOURS * 3600:
+        raise AudioError(f"{path}: the header declares {declared / 3600:.1f} hours (at most {MAX_HOURS:g} h)")
 
 
 def _declared_duration(container: av.container.InputContainer) -> float | None:

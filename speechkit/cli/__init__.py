@@ -44,8 +44,8 @@ def main() -> None:
 
     _quiet_libraries()
     signal.signal(signal.SIGTERM, _terminated)
-    register(sys.argv[1:])
     try:
+        register(sys.argv[1:])
         code = app(standalone_mode=False)
     except SpeechkitError as exc:
         print(f"speechkit: error: {exc}", file=sys.stderr)
@@ -65,4 +65,6 @@ def main() -> None:
         print(f"speechkit: error: unexpected {type(exc).__name__}{': ' + reason if reason else ''} "
               "(set SPEECHKIT_DEBUG=1 for the traceback)", file=sys.stderr)
         sys.exit(1)
-    sys.exit(130 if code == 130 else (code if isinstance(code, int) else 0))
+    if code == 130:  # typer turns Ctrl-C inside a command into a return value
+        print("speechkit: interrupted", file=sys.stderr)
+    sys.exit(code if isinstance(code, int) else 0)

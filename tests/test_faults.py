@@ -1,0 +1,74 @@
+"""Faults a user meets, driven as a user would: exit codes, one-line errors, nothing left behind."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from speechkit.io import base_name
+
+SPEECHKIT = str(Path(sys.executable).with_name("speechkit"))
+
+
+def one_line_error(stderr: str) -> bool:
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    return len(lines) == 1 and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("rate", [1, 8, 500])
+def test_an_absurd_header_rate_fails_fast_in_bounded_memory(tmp_path, rate):
+    wav = tmp_path / "x.wav"
+    sf.write(wav, np.zeros(176000, "int16"), rate)
+    started = time.monotonic()
+    proc = subprocess.run(f"ulimit -v 4000000; exec {SPEECHKIT} transcribe {wav} -d {tmp_path}", shell=True,
+                          capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 2
+    assert one_line_error(proc.stderr) and "sample rate" in proc.stderr and str(wav) in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.wav"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("talk.v1.wav", "talk.v1"), ("talk.v2.wav", "talk.v2"),
+    ("meeting 2024.01.15.flac", "meeting 2024.01.15"), ("talk.transcribe.json", "talk"),
+    ("talk.v1.diarize.json", "talk.v1"), ("whisperx-output.json", "whisperx-output"), ("noext", "noext"),
+])
+def test_output_names_keep_everything_but_the_extension_and_stage_suffix(name, expected):
+    assert base_name(name) == expected
+
+
+@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
+                                                   (signal.SIGTERM, 143, "terminated")])
+def test_a_signal_mid_run_exits_with_its_code_and_leaves_no_output(tmp_path, data_dir, sig, code, word):
+    out = tmp_path / "out"
+    longform = data_dir / "longform" / "kathleen_arctic_b0001-b0240.flac"  # 14 min: still running after 4 s
+    proc = subprocess.Popen([SPEECHKIT, "transcribe", str(longform), "-d", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert word in stderr and "Traceback" not in stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
+    import speechkit.cli as cli
+
+    def broken(**_: object) -> None:
+        raise IsADirectoryError(21, "Is a directory")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.setattr(sys, "argv", ["speechkit", "schema"])
+    monkeypatch.delenv("SPEECHKIT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 1
+    assert one_line_error(capsys.readouterr().err)
