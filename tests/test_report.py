@@ -117,3 +117,17 @@ def test_a_file_without_a_title_is_headed_by_its_name():
     doc.source = Source(uri="/recordings/board-call.m4a")
     assert report_markdown(doc).startswith("# board-call.m4a\n")
     assert "<h1>board-call.m4a</h1>" in report_html(doc)
+
+
+def test_the_speaker_table_shows_the_documents_speakers_and_times():
+    from speechkit.report.facts import speakers
+    from speechkit.schema import Speaker, SpeakerTurn
+
+    doc = Document(segments=[Segment(start=0.0, end=16.0, text="hello", speaker="SPEAKER_00")],
+                   diarization=[SpeakerTurn(start=0.0, end=40.0, speaker="SPEAKER_00"),
+                                SpeakerTurn(start=40.0, end=45.5, speaker="SPEAKER_01")],
+                   speakers=[Speaker(id="SPEAKER_00", speech_seconds=40.0, name="Diane"),
+                             Speaker(id="SPEAKER_01", speech_seconds=5.5)])
+    table = speakers(doc)
+    assert [(s.id, s.name, s.seconds) for s in table] == [("SPEAKER_00", "Diane", 40.0), ("SPEAKER_01", "SPEAKER_01", 5.5)]
+    assert abs(sum(s.share for s in table) - 1.0) < 1e-9

@@ -28,12 +28,17 @@ class SpeakerFacts:
 
 
 def speakers(doc: Document) -> list[SpeakerFacts]:
-    """Speakers in order of first appearance, with speaking time from the transcript (else diarization)."""
-    seconds = speaking_time(doc.segments) or speaking_time(doc.diarization)
-    names = {s.id: s.name for s in doc.speakers if s.name}
+    """Every speaker of the document, in order of first appearance, with the document's own speaking
+    time (``doc.speakers``, from diarization) so the table and the document never disagree; speakers
+    the document does not time (a transcript never diarized) get their segments' time."""
+    spoken = speaking_time(doc.segments) or speaking_time(doc.diarization)
+    recorded = {s.id: s for s in doc.speakers}
+    order = list(spoken) + [sp for sp in recorded if sp not in spoken]
+    seconds = {sp: recorded[sp].speech_seconds if sp in recorded and recorded[sp].speech_seconds is not None
+               else spoken.get(sp, 0.0) for sp in order}
     total = sum(seconds.values()) or 1.0
-    return [SpeakerFacts(sp, names.get(sp) or sp, round(sec, 1), sec / total, PALETTE[i % len(PALETTE)])
-            for i, (sp, sec) in enumerate(seconds.items())]
+    return [SpeakerFacts(sp, (recorded[sp].name if sp in recorded else None) or sp, round(sec, 1), sec / total,
+                         PALETTE[i % len(PALETTE)]) for i, (sp, sec) in enumerate(seconds.items())]
 
 
 def title(doc: Document) -> str:
