@@ -25,6 +25,22 @@ def guard_output(output: str | Path, inputs: Iterable[str | Path]) -> Path:
     return out
 
 
+def check_writable(path: str | Path) -> Path:
+    """Fail now, with the reason, if ``path`` could not be written later (a directory in the way, a
+    read-only or missing-permission folder, a file where a folder should be)."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name or use --output-dir")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
+    return path
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write to a temporary file beside ``path`` and rename it over, so readers never see half a file."""
     path = Path(path)

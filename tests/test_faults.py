@@ -72,3 +72,31 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
         cli.main()
     assert exit_.value.code == 1
     assert one_line_error(capsys.readouterr().err)
+
+
+def test_an_unwritable_output_fails_before_any_work(tmp_path, data_dir):
+    in_the_way = tmp_path / "dir.json"
+    in_the_way.mkdir()
+    started = time.monotonic()
+    proc = subprocess.run([SPEECHKIT, "transcribe", str(data_dir / "jfk.flac"), "-o", str(in_the_way)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and one_line_error(proc.stderr) and "is a directory" in proc.stderr
+    assert "transcribe tiny.en" not in proc.stderr  # refused before the model loaded
+    assert time.monotonic() - started < 15
+
+
+def test_a_read_only_output_folder_fails_before_any_work(tmp_path, data_dir):
+    import os
+
+    if os.geteuid() == 0:
+        locked = tmp_path / "file"  # root ignores permissions: a file where a folder should be
+        locked.write_text("x")
+        target = locked / "out.json"
+    else:
+        locked = tmp_path / "ro"
+        locked.mkdir(mode=0o500)
+        target = locked / "out.json"
+    proc = subprocess.run([SPEECHKIT, "transcribe", str(data_dir / "jfk.flac"), "-o", str(target)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and one_line_error(proc.stderr) and "cannot write there" in proc.stderr
+    assert "transcribe tiny.en" not in proc.stderr

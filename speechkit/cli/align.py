@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, output_target, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.stages.align import DEFAULT
 
@@ -23,5 +23,6 @@ def align_command(
     """Align words to audio; auto uses WhisperX when a CTC model is on disk, else Whisper's timestamps."""
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
     stage = make_backend("align", backend, model=model, **options)
+    target = output_target(document, "align", output, output_dir)  # before the work
     doc = run_backend(stage, load_input(document))
-    write_document(doc, document, "align", output, output_dir)
+    write_document(doc, target)

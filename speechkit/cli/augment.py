@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, output_target, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.io import base_name
 from speechkit.stages.augment import DEFAULT
@@ -31,5 +31,6 @@ def augment_command(
     audio_output = audio_output or output_dir / f"{base_name(input)}.augment.flac"
     stage = make_backend("augment", backend, preset=preset, seed=seed, audio_output=str(audio_output),
                          transforms=[parse_cli_spec(t).as_dict() for t in transform or []])
+    target = output_target(input, "augment", output, output_dir)  # before the work
     doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, input, "augment", output, output_dir)
+    write_document(doc, target)

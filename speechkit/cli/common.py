@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from speechkit.io import atomic_write_text, guard_output, stage_output_path
+from speechkit.io import atomic_write_text, check_writable, guard_output, stage_output_path
 from speechkit.progress import RichHook
 from speechkit.registry import load_backend
 from speechkit.schema import Document
@@ -24,9 +24,16 @@ def described(options: type[BackendOptions], name: str) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def write_document(doc: Document, input_path: Path, stage: str, output: Path | None, output_dir: Path) -> Path:
+def output_target(input_path: Path, stage: str, output: Path | None, output_dir: Path) -> Path:
+    """Where a stage's document goes, checked before the work: never the input, and writable now,
+    so a read-only folder or a directory in the way fails in a second, not after the transcription."""
     target = output or stage_output_path(input_path, stage, output_dir)
     guard_output(target, [input_path])
+    check_writable(target)
+    return target
+
+
+def write_document(doc: Document, target: Path) -> Path:
     atomic_write_text(target, doc.to_json() + "\n")
     typer.echo(str(target))
     return target

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
@@ -34,5 +34,6 @@ def diarize_command(
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
     stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
+    target = output_target(input, "diarize", output, output_dir)  # before the work
     doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, input, "diarize", output, output_dir)
+    write_document(doc, target)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
 from speechkit.schema import Document
 from speechkit.stages.summarize import DEFAULT
 from speechkit.stages.summarize.common import SummarizeOptions as Options
@@ -24,5 +24,6 @@ def summarize_command(
 ) -> None:
     """Summarize a transcript, speaker by speaker and chapter by chapter (source chapters or long pauses)."""
     stage = make_backend("summarize", backend, model=model, sentences=sentences, key_points=key_points)
+    target = output_target(document, "summarize", output, output_dir)  # before the work
     doc = run_backend(stage, Document.load(document))
-    write_document(doc, document, "summarize", output, output_dir)
+    write_document(doc, target)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.stages.transcribe import DEFAULT
@@ -28,5 +28,6 @@ def transcribe_command(
     """Transcribe speech with Whisper; word timestamps and language detection included."""
     stage = make_backend("transcribe", backend, model=model, language=language, batch_size=batch_size,
                          beam_size=beam_size)
+    target = output_target(input, "transcribe", output, output_dir)  # before the work
     doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, input, "transcribe", output, output_dir)
+    write_document(doc, target)
