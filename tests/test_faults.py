@@ -100,3 +100,25 @@ def test_a_read_only_output_folder_fails_before_any_work(tmp_path, data_dir):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and one_line_error(proc.stderr) and "cannot write there" in proc.stderr
     assert "transcribe tiny.en" not in proc.stderr
+
+
+def test_a_missing_reference_file_is_an_error_not_the_reference_text(tmp_path, data_dir):
+    proc = subprocess.run([SPEECHKIT, "stress", str(data_dir / "jfk.flac"), "-r", "refs/typo.txt", "-d", str(tmp_path / "s")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and one_line_error(proc.stderr)
+    assert "refs/typo.txt: no such reference file" in proc.stderr
+    assert not (tmp_path / "s" / "results.json").exists()
+
+
+def test_a_reference_path_in_a_stress_config_is_relative_to_the_config(tmp_path, data_dir):
+    from speechkit.stress import load_config
+
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "jfk.txt").write_text("ask not")
+    config = tmp_path / "grid.yaml"
+    config.write_text("conditions: {white: {vary: snr_db, levels: [10], transforms: [{color_noise: {color: white}}]}}\n"
+                      f"inputs: [{{audio: {data_dir / 'jfk.flac'}, reference: refs/jfk.txt}}, "
+                      f"{{audio: {data_dir / 'jfk.flac'}, reference: ask not what}}]\n")
+    inputs = load_config(config).inputs
+    assert inputs[0].reference == str(tmp_path / "refs" / "jfk.txt")
+    assert inputs[1].reference == "ask not what"

@@ -16,6 +16,7 @@ from speechkit.errors import OptionsError, SpeechkitError
 from speechkit.io import read_yaml
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.registry import load_backend
+from speechkit.stress.references import looks_like_path
 from speechkit.validation import first_error
 from speechkit.stages.augment.transforms import TransformSpec, build, parse_specs
 
@@ -104,10 +105,17 @@ def parse_config(data: Any, origin: str = "<config>", base_dir: Path | None = No
         raise StressConfigError(f"{origin}: invalid at '{where}': {message}") from None
     except SpeechkitError as exc:
         raise StressConfigError(f"{origin}: {exc}") from None
-    if base_dir is not None:  # input paths in a config file are relative to it
-        inputs = [i.model_copy(update={"audio": str((base_dir / i.audio).resolve())}) for i in config.inputs]
+    if base_dir is not None:  # input and reference paths in a config file are relative to it
+        inputs = [i.model_copy(update={"audio": str((base_dir / i.audio).resolve()),
+                                       "reference": relative_reference(i.reference, base_dir)})
+                  for i in config.inputs]
         config = config.model_copy(update={"inputs": inputs})
     return config
+
+
+def relative_reference(reference: str, base_dir: Path) -> str:
+    """A reference that names a file, resolved against the config's folder; literal text as it is."""
+    return str((base_dir / reference).resolve()) if looks_like_path(reference) else reference
 
 
 def load_config(path: str | Path) -> StressConfig:

@@ -19,6 +19,7 @@ from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import is_document
 from speechkit.io import base_name, read_text
+from speechkit.stress.references import looks_like_path
 from speechkit.schema import Document
 from speechkit.stress.config import StressConfig
 
@@ -49,6 +50,8 @@ def reference_text(value: str) -> str:
         if not text.strip():
             raise SpeechkitError(f"{path}: reference is empty")
         return text.strip()
+    if looks_like_path(value):  # a typo in a file name must not become the reference text
+        raise SpeechkitError(f"{value}: no such reference file (give an existing .txt/.json file or the text itself)")
     if not value.strip():
         raise SpeechkitError("reference text is empty")
     return value.strip()
