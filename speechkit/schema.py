@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from speechkit.errors import DocumentError
 from speechkit.io import atomic_write_text, read_text
@@ -26,19 +26,32 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-class Word(_Model):
+Seconds = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+"""A time in the recording: finite and not negative, or subtitles would end before they start."""
+
+
+class _Span(_Model):
+    @model_validator(mode="after")
+    def _ordered(self) -> _Span:
+        start, end = getattr(self, "start", None), getattr(self, "end", None)
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"ends at {end} s, before it starts at {start} s")
+        return self
+
+
+class Word(_Span):
     """One word; ``start``/``end`` are None only before alignment gave it a time."""
 
     word: str
-    start: float | None = None
-    end: float | None = None
+    start: Seconds | None = None
+    end: Seconds | None = None
     score: float | None = None
     speaker: str | None = None
 
 
-class Segment(_Model):
-    start: float
-    end: float
+class Segment(_Span):
+    start: Seconds
+    end: Seconds
     text: str
     words: list[Word] = Field(default_factory=list)
     speaker: str | None = None
@@ -46,11 +59,11 @@ class Segment(_Model):
     no_speech_prob: float | None = None
 
 
-class SpeakerTurn(_Model):
+class SpeakerTurn(_Span):
     """One diarization turn, as a line of RTTM; turns of different speakers may overlap."""
 
-    start: float
-    end: float
+    start: Seconds
+    end: Seconds
     speaker: str
 
 
@@ -60,9 +73,9 @@ class Speaker(_Model):
     speech_seconds: float = 0.0
 
 
-class Chapter(_Model):
-    start: float
-    end: float | None = None
+class Chapter(_Span):
+    start: Seconds
+    end: Seconds | None = None
     title: str
 
 
@@ -167,6 +180,8 @@ class Document(_Model):
                     f"(reads {SCHEMA_VERSION.split('.')[0]}.x); upgrade speechkit or re-run the stages"
                 )
         data.pop("word_segments", None)
+        if version is not None and str(version) != SCHEMA_VERSION:
+            data = known_fields(cls, data)  # a newer 1.x adds optional fields only: read what this one knows
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -211,3 +226,29 @@ def _from_whisperx(data: dict[str, Any]) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     return Document.model_json_schema(mode="serialization")
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The document model inside a field's annotation (``list[Segment]``, ``Audio | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def known_fields(model: type[BaseModel], data: Any) -> Any:
+    """``data`` without the keys ``model`` (and its nested models) does not declare."""
+    if isinstance(data, list):
+        return [known_fields(model, item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        if field is not None:
+            inner = _model_in(field.annotation)
+            out[key] = known_fields(inner, value) if inner is not None else value
+    return out

@@ -122,3 +122,30 @@ def test_a_reference_path_in_a_stress_config_is_relative_to_the_config(tmp_path,
     inputs = load_config(config).inputs
     assert inputs[0].reference == str(tmp_path / "refs" / "jfk.txt")
     assert inputs[1].reference == "ask not what"
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"start": -1.0}, "greater than or equal to 0"), ({"end": float("nan")}, "finite number"),
+    ({"start": 5.0, "end": 1.0}, "before it starts"),
+])
+def test_invalid_document_times_are_refused_by_name(tmp_path, change, problem):
+    import json
+
+    doc = {"schema_version": "1.0", "segments": [{"start": 0.0, "end": 2.0, "text": "hi", **change}]}
+    path = tmp_path / "bad.transcribe.json"
+    path.write_text(json.dumps(doc))  # json writes NaN, as other tools do
+    proc = subprocess.run([SPEECHKIT, "export", str(path), "-f", "srt", "-d", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and one_line_error(proc.stderr)
+    assert str(path) in proc.stderr and problem in proc.stderr and "segments.0" in proc.stderr
+    assert not list(tmp_path.glob("*.srt"))
+
+
+def test_a_newer_minor_version_with_a_new_optional_field_reads():
+    from speechkit.schema import Document
+
+    doc = Document.from_dict({"schema_version": "1.4", "future": True,
+                              "segments": [{"start": 0.0, "end": 1.0, "text": "hi", "emotion": "calm"}]})
+    assert doc.segments[0].text == "hi"
+    with pytest.raises(Exception, match="future"):  # the same version with an unknown field is still refused
+        Document.from_dict({"schema_version": "1.0", "future": True, "segments": []})
