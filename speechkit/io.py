@@ -12,6 +12,8 @@ from typing import Any
 
 from speechkit.errors import OutputError, SpeechkitError
 
+MAX_YAML_NODES = 100_000
+"""Far beyond any config, far below what would hang a reader: the limit on a YAML file's expanded size."""
 FILE_MODE = 0o644
 """mkstemp makes owner-only files; outputs are ordinary files others may read."""
 
@@ -124,8 +126,33 @@ def read_yaml(path: str | Path, what: str, error: type[SpeechkitError]) -> Any:
 
     text = read_text(path, what, error)
     try:
+        size = _expanded_size(yaml.compose(text, Loader=yaml.SafeLoader), {})
+        if size > MAX_YAML_NODES:  # "billion laughs": a few lines of aliases that expand to gigabytes
+            raise error(f"{path}: expands to {size:,} YAML nodes through aliases (at most {MAX_YAML_NODES:,}); "
+                        "refusing what looks like an alias bomb")
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         raise error(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """Nodes ``node`` stands for once every alias is expanded, counted without expanding (shared nodes once)."""
+    import yaml
+
+    if node is None:
+        return 0
+    if id(node) in sizes:
+        if sizes[id(node)] < 0:
+            raise yaml.YAMLError("a YAML alias refers to itself")
+        return sizes[id(node)]
+    sizes[id(node)] = -1
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    else:
+        size = 1
+    sizes[id(node)] = min(size, 1 << 62)
+    return sizes[id(node)]

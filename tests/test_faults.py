@@ -149,3 +149,29 @@ def test_a_newer_minor_version_with_a_new_optional_field_reads():
     assert doc.segments[0].text == "hi"
     with pytest.raises(Exception, match="future"):  # the same version with an unknown field is still refused
         Document.from_dict({"schema_version": "1.0", "future": True, "segments": []})
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, data_dir):
+    lines, previous = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'], "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    lines += ["name: bomb", "stages: [{stage: transcribe, options: {language: *i}}]"]
+    config = tmp_path / "bomb.yaml"
+    config.write_text("\n".join(lines) + "\n")
+    started = time.monotonic()
+    proc = subprocess.run([SPEECHKIT, "run", str(config), "--input", str(data_dir / "jfk.flac"), "-d", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 2 and one_line_error(proc.stderr) and "alias bomb" in proc.stderr
+
+
+def test_a_folder_named_like_a_model_size_does_not_shadow_it(tmp_path, monkeypatch):
+    from speechkit.errors import ModelNotFoundError
+    from speechkit.models.resolve import resolve_whisper
+
+    (tmp_path / "tiny.en").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert resolve_whisper("tiny.en").origin != "path"
+    with pytest.raises(ModelNotFoundError, match="not a CTranslate2"):
+        resolve_whisper("./tiny.en")  # written as a path, it is one

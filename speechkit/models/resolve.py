@@ -58,6 +58,12 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "/", "~")) or os.sep in model and not _looks_like_hub_id(model)
 
 
+def _explicit_path(model: str, candidate: Path) -> bool:
+    """A path the user meant: written as one, or an existing entry that is not a size name, so that a
+    folder named ``base`` in the working directory never shadows the ``base`` model (write ``./base``)."""
+    return _looks_like_path(model) or (candidate.exists() and model not in HUB_IDS)
+
+
 def _looks_like_hub_id(model: str) -> bool:
     return model.count("/") == 1 and not model.startswith((".", "/", "~")) and not Path(model).exists()
 
@@ -114,7 +120,7 @@ def resolve_whisper(model: str) -> ResolvedModel:
     """Locate CTranslate2 Whisper weights for a size name, a directory or a hub id."""
     tried: list[str] = []
     candidate = Path(model).expanduser()
-    if candidate.exists() or _looks_like_path(model):
+    if _explicit_path(model, candidate):
         if is_ct2_dir(candidate):
             return ResolvedModel(model, candidate.resolve(), "path", tried)
         raise ModelNotFoundError(
@@ -220,7 +226,7 @@ def resolve_layout(model: str, layout: Layout) -> ResolvedModel:
     (cache, installed package, then the hub)."""
     tried: list[str] = []
     candidate = Path(model).expanduser()
-    if candidate.exists() or _looks_like_path(model):
+    if _explicit_path(model, candidate):
         if layout.is_model(candidate):
             return ResolvedModel(model, candidate.resolve(), "path", tried)
         if is_ct2_dir(candidate):
