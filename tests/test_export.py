@@ -127,3 +127,16 @@ def test_unknown_format_is_one_line_and_writes_nothing(tmp_path):
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "unknown format(s) docx" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_tsv_rows_and_markdown_lines_survive_hostile_text():
+    from speechkit.export.text import to_markdown, to_tsv
+    from speechkit.schema import Document, Segment, Source
+
+    doc = Document(source=Source(kind="file", uri="x.wav", title="<script>alert(1)</script>"),
+                   segments=[Segment(start=0.0, end=1.0, text="line one\nline\ttwo <b>bold</b>", speaker="A")])
+    rows = to_tsv(doc).splitlines()
+    assert len(rows) == 2 and rows[1].split("\t") == ["0", "1000", "A", "line one line two <b>bold</b>"]
+    markdown = to_markdown(doc)
+    assert "<script>" not in markdown and "<b>" not in markdown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown and "line one line two &lt;b&gt;bold&lt;/b&gt;" in markdown

@@ -91,7 +91,7 @@ def test_html_escapes_text_and_shows_summary_chapters_and_timestamps():
 
 def test_markdown_report_has_summary_speakers_and_stages():
     md = report_markdown(meeting())
-    assert md.startswith("# Diane & Sheila <call>\n")
+    assert md.startswith("# Diane &amp; Sheila &lt;call&gt;\n")  # renders as the title, never as HTML
     assert "## Summary" in md and "### SPEAKER_01\n\n- And I'm Sheila in Texas" in md
     assert "| SPEAKER_00 | 4.2 s | 39% |" in md and "| SPEAKER_01 | 6.5 s | 61% |" in md
     assert "| summarize | transformers | tiny | 0.5 s | random weights: plumbing only |" in md

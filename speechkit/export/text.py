@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import html
+
 from speechkit.export.subtitles import timestamp
 from speechkit.schema import Document
 from speechkit.segments import speaker_runs
+
+
+def one_line(text: str) -> str:
+    """Text with tabs and line breaks as single spaces: one TSV row, one Markdown line per cell."""
+    return " ".join(text.split())
+
+
+def md_text(text: str) -> str:
+    """Transcript or metadata text as Markdown that renders as the words, never as raw HTML."""
+    return html.escape(one_line(text), quote=False)
 
 
 def to_txt(doc: Document) -> str:
@@ -18,7 +30,7 @@ def to_tsv(doc: Document) -> str:
     header = "start\tend\tspeaker\ttext" if speakers else "start\tend\ttext"
     rows = [header]
     for s in doc.segments:
-        text = s.text.strip().replace("\t", " ")
+        text = one_line(s.text)
         cells = [str(round(s.start * 1000)), str(round(s.end * 1000))] + ([s.speaker or ""] if speakers else []) + [text]
         rows.append("\t".join(cells))
     return "\n".join(rows) + "\n"
@@ -26,15 +38,15 @@ def to_tsv(doc: Document) -> str:
 
 def to_markdown(doc: Document) -> str:
     title = (doc.source.title if doc.source and doc.source.title else None) or "Transcript"
-    out = [f"# {title}", ""]
+    out = [f"# {md_text(title)}", ""]
     if doc.summary:
-        out += ["## Summary", "", doc.summary.overall.strip(), ""]
+        out += ["## Summary", "", md_text(doc.summary.overall), ""]
         for speaker, points in doc.summary.speakers.items():
-            out += [f"### {speaker}", ""] + [f"- {p}" for p in points] + [""]
+            out += [f"### {md_text(speaker)}", ""] + [f"- {md_text(p)}" for p in points] + [""]
         for ch in doc.summary.chapters:
-            out += [f"### [{timestamp(ch.start, '.')[:8]}] {ch.title or 'Chapter'}", "", ch.summary.strip(), ""]
+            out += [f"### [{timestamp(ch.start, '.')[:8]}] {md_text(ch.title or 'Chapter')}", "", md_text(ch.summary), ""]
     out += ["## Transcript", ""]
     for speaker, start, texts in speaker_runs(doc.segments):
-        who = f"**{speaker}**" if speaker else ""
-        out += ["", f"{who} `{timestamp(start, '.')[:8]}`".strip(), *texts]
+        who = f"**{md_text(speaker)}**" if speaker else ""
+        out += ["", f"{who} `{timestamp(start, '.')[:8]}`".strip(), *(md_text(t) for t in texts)]
     return "\n".join(out).strip() + "\n"

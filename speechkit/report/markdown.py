@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from speechkit.export.text import to_markdown
+from speechkit.export.text import md_text, to_markdown
 from speechkit.report.facts import source_facts, speakers, stage_rows, titled
 from speechkit.schema import Document
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    cell = lambda v: str(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    cell = lambda v: md_text(str(v)).replace("|", "\\|")  # noqa: E731
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + \
            ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows] + [""]
 
