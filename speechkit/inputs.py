@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from speechkit.audio import probe
+from speechkit.audio import probe, sha256
+from speechkit.errors import AudioError
 from speechkit.schema import Document, Source
 
 
@@ -26,7 +27,19 @@ def load_input(path: str | Path, channel: str | None = None) -> Document:
     path = Path(path)
     if is_document(path):
         doc = Document.load(path)
+        check_audio(doc, path)
         if channel is not None and doc.audio is not None:
             doc.audio = doc.audio.model_copy(update={"channel": channel})
         return doc
     return document_from_audio(path, channel)
+
+
+def check_audio(doc: Document, origin: Path) -> None:
+    """Refuse a document whose recording was replaced since it was made: its words and times would be
+    matched to other audio (a missing file is left to the stages that need it)."""
+    audio = doc.audio
+    if audio is None or not audio.sha256 or not Path(audio.path).is_file():
+        return
+    if sha256(audio.path) != audio.sha256:
+        raise AudioError(f"{origin}: its audio {audio.path} has changed since the document was made "
+                         "(checksum differs); restore the recording or start again from it")

@@ -175,3 +175,18 @@ def test_a_folder_named_like_a_model_size_does_not_shadow_it(tmp_path, monkeypat
     assert resolve_whisper("tiny.en").origin != "path"
     with pytest.raises(ModelNotFoundError, match="not a CTranslate2"):
         resolve_whisper("./tiny.en")  # written as a path, it is one
+
+
+def test_a_document_whose_audio_was_replaced_is_refused(tmp_path, data_dir):
+    import shutil
+
+    from speechkit.inputs import document_from_audio
+
+    audio = tmp_path / "talk.wav"
+    shutil.copy(data_dir / "sample.wav", audio)
+    doc_path = document_from_audio(audio).save(tmp_path / "talk.transcribe.json")
+    sf.write(audio, np.zeros(16000, "float32"), 16000)  # another recording behind the same name
+    proc = subprocess.run([SPEECHKIT, "diarize", str(doc_path), "-d", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2 and one_line_error(proc.stderr) and "checksum differs" in proc.stderr
+    assert not (tmp_path / "talk.diarize.json").exists()
