@@ -190,3 +190,36 @@ def test_a_document_whose_audio_was_replaced_is_refused(tmp_path, data_dir):
                           text=True, timeout=120)
     assert proc.returncode == 2 and one_line_error(proc.stderr) and "checksum differs" in proc.stderr
     assert not (tmp_path / "talk.diarize.json").exists()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+def test_killing_stress_leaves_no_worker_behind(tmp_path, data_dir):
+    proc = subprocess.Popen([SPEECHKIT, "stress", str(data_dir / "jfk.flac"), "-r", "ask not", "-m", "tiny.en",
+                             "-s", "0", "-j", "1", "-d", str(tmp_path / "s")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, children = time.monotonic() + 60, set()
+    while time.monotonic() < deadline and len(children) < 2:  # the worker and the resource tracker
+        children = _children(proc.pid)
+        time.sleep(0.2)
+    assert children, "stress started no worker"
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+        time.sleep(0.2)
+    alive = [c for c in children if Path(f"/proc/{c}/stat").exists()
+             and Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert not alive, f"left running after the kill: {alive}"

@@ -48,7 +48,8 @@ def _execute(pending: list[Cell], output_dir: Path, workers: int, hook: Hook | N
     threads = max(1, (os.cpu_count() or 1) // workers)
     context = multiprocessing.get_context("spawn")
     step, finished = f"stress ({workers} worker(s))", 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
+                             initargs=(threads, os.getpid())) as pool:
         futures = {pool.submit(run_cell, cell, output_dir) for cell in pending}
         try:
             while futures:
