@@ -7,6 +7,7 @@ Decoding goes through PyAV (FFmpeg's libraries in a wheel), as faster-whisper do
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,28 @@ def _check_header(path: Path, container: av.container.InputContainer) -> None:
         raise AudioError(f"{path}: the header declares {declared / 3600:.1f} hours (at most {MAX_HOURS:g} h)")
 
 
+def _wav_shortfall(path: Path) -> tuple[int, int] | None:
+    """(declared, present) bytes of a RIFF/WAVE file's ``data`` chunk when the file is cut short, else None.
+
+    FFmpeg decodes a cut WAV without complaint and reports the shorter length, so a partial
+    transcript would pass for a whole one; the header still says how long the file should be.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        if fh.read(12)[8:12] != b"WAVE":
+            return None
+        while True:
+            header = fh.read(8)
+            if len(header) < 8:
+                return None
+            chunk, length = header[:4], struct.unpack("<I", header[4:])[0]
+            if chunk == b"data":
+                present = size - fh.tell()
+                # 0 and 0xFFFFFFFF mean "unknown" (a stream written without seeking back)
+                return (length, present) if length not in (0, 0xFFFFFFFF) and present < length else None
+            fh.seek(length + (length & 1), 1)
+
+
 def _declared_duration(container: av.container.InputContainer) -> float | None:
     stream = container.streams.audio[0]
     if stream.duration is not None and stream.time_base is not None:
@@ -92,6 +115,10 @@ def probe(path: str | Path, channel: str | None = None, checksum: bool = True) -
             codec=stream.codec_context.name,
             channel=channel,
         )
+    cut = _wav_shortfall(path)
+    if cut is not None:
+        raise AudioError(f"{path}: truncated WAV: the header declares {cut[0]:,} bytes of audio "
+                         f"but the file holds {cut[1]:,}")
     if channel is not None:
         channel_index(channel, info.channels or 1, path)
     if checksum:

@@ -223,3 +223,17 @@ def test_killing_stress_leaves_no_worker_behind(tmp_path, data_dir):
     alive = [c for c in children if Path(f"/proc/{c}/stat").exists()
              and Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
     assert not alive, f"left running after the kill: {alive}"
+
+
+def test_a_cut_wav_is_refused_as_truncated(tmp_path, data_dir):
+    whole = tmp_path / "whole.wav"
+    sf.write(whole, sf.read(data_dir / "jfk.flac")[0], 16000, subtype="PCM_16")
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    proc = subprocess.run([SPEECHKIT, "transcribe", str(cut), "-d", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2 and one_line_error(proc.stderr) and "truncated WAV" in proc.stderr
+    assert not list(tmp_path.glob("*.json"))
+    from speechkit.audio import probe
+
+    assert probe(whole).duration > 10  # the whole file is still read
