@@ -15,6 +15,7 @@ from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
 from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
+from speechkit.stages.transcribe.repair import repair
 
 
 class WhisperOptions(BackendOptions):
@@ -95,6 +96,8 @@ class WhisperTranscriber(Backend):
             doc.segments.append(segment)
             run.progress(step, min(segment.end, duration), duration)
         run.progress(step, duration, duration)
+        doc.segments, notes = repair(doc.segments, samples.size / SAMPLE_RATE)
+        run.notes.extend(notes)
         doc.language = decoded.language
         if decoded.language_probability is not None:
             doc.language_probability = round(float(decoded.language_probability), 4)
