@@ -29,3 +29,7 @@ class OutputError(SpeechkitError):
 
 class OptionsError(SpeechkitError):
     """A backend option that does not exist or has the wrong type, caught before any model loads."""
+
+
+class DownloadError(SpeechkitError):
+    """A URL that gives no audio: invalid, unsupported, removed, private, unreachable, stalled or too big."""

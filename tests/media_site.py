@@ -3,7 +3,8 @@
 The mp4 files carry ../shared/data/sample.wav (a real two-speaker call) under a black video, made with
 the ffmpeg binary imageio-ffmpeg ships. The server honours Range requests (so resumed downloads can
 be seen), answers 403 for ``private/`` paths, and breaks off every whole-file transfer of ``flaky.mp4``
-halfway, so only a download that resumes with a Range request can finish it.
+halfway, so only a download that resumes with a Range request can finish it. ``trickle.mp4`` sends a
+byte every 0.2 s (a stalled server) and ``endless.mp4`` a body that never ends.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -86,10 +88,29 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
+    def stream_forever(self, trickle: bool) -> None:
+        """A body that never ends: one byte every 0.2 s (a stalled server), or zeros as fast as they go."""
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        if trickle:
+            self.send_header("Content-Length", str(10 << 20))
+        self.end_headers()
+        try:
+            while True:
+                self.wfile.write(b"\0" if trickle else bytes(64 << 10))
+                self.wfile.flush()
+                if trickle:
+                    time.sleep(0.2)
+        except OSError:  # the client gave up
+            return
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.site.requests.append((self.path, self.headers.get("Range")))
         if self.path.startswith("/private/"):
             self.send_error(403, "Private")
+            return
+        if self.path in ("/trickle.mp4", "/endless.mp4"):
+            self.stream_forever(trickle=self.path == "/trickle.mp4")
             return
         file = self.site.root / self.path.lstrip("/").split("?")[0]
         wanted = re.match(r"bytes=(\d+)-", self.headers.get("Range") or "")

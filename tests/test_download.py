@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,22 @@ def test_cli_downloads_a_playlist_and_reports_errors_in_one_line(site, tmp_path)
     assert failed.returncode == 2
     assert failed.stderr.strip().splitlines()[-1] == (
         f"speechkit: error: {site.url('missing.mp4')}: not found (HTTP 404): the media was removed or the URL is wrong")
+
+
+def test_a_stalled_transfer_ends_with_a_clear_error(site, tmp_path):
+    started = time.monotonic()
+    with pytest.raises(SpeechkitError, match=r"the transfer stalled: under 1024 bytes in 2 s"):
+        list(download(site.url("trickle.mp4"), tmp_path, stall_timeout=2))
+    assert time.monotonic() - started < 15
+
+
+def test_an_endless_body_stops_at_the_size_cap_and_leaves_no_partial_file(site, tmp_path):
+    with pytest.raises(SpeechkitError, match="larger than the 1,048,576-byte limit"):
+        list(download(site.url("endless.mp4"), tmp_path, max_size=1 << 20))
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob("*.mp4"))
+
+
+def test_cli_stall_is_one_line_and_exits_non_zero(site, tmp_path):
+    proc = subprocess.run([*SPEECHKIT, "download", site.url("trickle.mp4"), "--stall-timeout", "2", "-d", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "stalled" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

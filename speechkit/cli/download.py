@@ -6,11 +6,14 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt
+from speechkit.cli.common import OutputDirOpt, described
 from speechkit.downloads import download
 from speechkit.io import atomic_write_text, guard_output
 from speechkit.progress import RichHook
 from speechkit.stages.download import DEFAULT
+from speechkit.stages.download.ytdlp import YtDlpDownloader
+
+Options = YtDlpDownloader.Options
 
 
 @app.command("download")
@@ -18,11 +21,14 @@ def download_command(
     url: Annotated[str, typer.Argument(help="A page with audio/video (1,800+ sites, or any <audio>/<video>), a direct media link, or a playlist.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help="Download backend.")] = DEFAULT,
     audio_format: Annotated[str, typer.Option("--audio-format", help="best (no re-encoding where possible), m4a, mp3, opus, wav, flac.")] = "best",
+    stall_timeout: Annotated[float | None, typer.Option("--stall-timeout", help=described(Options, "stall_timeout"))] = None,
+    max_size: Annotated[int | None, typer.Option("--max-size", help=described(Options, "max_size"))] = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
     with RichHook() as hook:
-        for doc in download(url, output_dir, backend, hook, audio_format=audio_format):  # each item written when done
+        for doc in download(url, output_dir, backend, hook, audio_format=audio_format,
+                            stall_timeout=stall_timeout, max_size=max_size):  # each item written when done
             media = Path(doc.audio.path)
             target = guard_output(output_dir / f"{media.stem}.download.json", [media])
             atomic_write_text(target, doc.to_json() + "\n")

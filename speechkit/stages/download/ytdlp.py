@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,18 @@ import av
 from pydantic import Field
 
 from speechkit.audio import probe
-from speechkit.errors import SpeechkitError
+from speechkit.downloads import is_url, url_key
+from speechkit.errors import DownloadError
 from speechkit.schema import Chapter, Document, Source
 from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.download.guard import TransferGuard
 from speechkit.stages.run import Run
-from speechkit.downloads import is_url, url_key
 
 MATCH_KEYS = ("id", "extractor_key", "webpage_url", "url", "duration", "filesize")
 """What must be unchanged for an earlier download to count as this one."""
 
 KEPT_METADATA = ("id", "extractor", "upload_date", "description", "channel", "view_count", "playlist_title",
                  "playlist_index", "playlist_count", "ext", "abr", "acodec")
-
-
-class DownloadError(SpeechkitError):
-    """A URL that gives no audio: invalid, unsupported, removed, private, or unreachable."""
 
 
 class _Quiet:
@@ -199,6 +197,8 @@ class YtDlpDownloader(Backend):
     class Options(BackendOptions):
         output_dir: Path = Field(Path("."), exclude=True, description="where the media files go")
         audio_format: str = Field("best", description="best (no re-encoding where possible), m4a, mp3, opus, wav, flac")
+        stall_timeout: float = Field(60.0, gt=0, description="seconds without progress before a transfer is given up")
+        max_size: int = Field(8 << 30, gt=0, description="bytes one item may take at most (default 8 GiB)")
 
     @property
     def output_dir(self) -> Path:
@@ -217,21 +217,22 @@ class YtDlpDownloader(Backend):
         index = doc.source.metadata.get("playlist_index")
         if index is not None:
             options["playlist_items"] = str(index)
-        info = _extract(url, options | {"writeinfojson": False, "postprocessors": []})
+        guard = TransferGuard(url, self.options.stall_timeout, self.options.max_size)
+        info = guard.run(lambda: _extract(url, options | {"writeinfojson": False, "postprocessors": []}))
         if info.get("_type") == "playlist":
             entries = [e for e in info.get("entries") or [] if e]
             if len(entries) != 1:
                 raise DownloadError(f"{url}: a playlist of {len(entries)} items; download them one by one "
                                     "(speechkit download URL does so)")
             info = entries[0]
-        media = self._fetch(url, info, options, run)
+        media = self._fetch(url, info, options, run, guard)
         doc.source = _source(url, info, media)
         doc.audio = probe(media)
         if doc.source.duration is None:
             doc.source.duration = doc.audio.duration
         return doc
 
-    def _fetch(self, url: str, info: dict[str, Any], options: dict[str, Any], run: Run) -> Path:
+    def _fetch(self, url: str, info: dict[str, Any], options: dict[str, Any], run: Run, guard: TransferGuard) -> Path:
         import yt_dlp
 
         self.output_dir.mkdir(parents=True, exist_ok=True)
@@ -243,11 +244,22 @@ class YtDlpDownloader(Backend):
                 return existing
         options = options | {"outtmpl": {"default": stem.replace("%", "%%") + ".%(ext)s"}}
         step = f"download {info.get('title') or url}"[:60]
-        with yt_dlp.YoutubeDL(options) as ydl:
-            ydl.add_progress_hook(lambda status: run.progress(
-                step, status.get("downloaded_bytes") or 0, status.get("total_bytes") or status.get("total_bytes_estimate")))
-            try:
-                done = ydl.process_ie_result(dict(info), download=True)
-            except yt_dlp.utils.DownloadError as exc:
-                raise explain(url, str(exc)) from None
+
+        def transfer() -> dict[str, Any]:
+            with yt_dlp.YoutubeDL(options) as ydl:
+                ydl.add_progress_hook(guard.hook)
+                ydl.add_progress_hook(lambda status: run.progress(
+                    step, status.get("downloaded_bytes") or 0, status.get("total_bytes") or status.get("total_bytes_estimate")))
+                try:
+                    return ydl.process_ie_result(dict(info), download=True)
+                except yt_dlp.utils.DownloadError as exc:
+                    raise explain(url, str(exc)) from None
+
+        try:
+            done = guard.run(transfer)
+        except DownloadError:
+            if guard.too_big:  # an oversized item is never resumed: its partial file goes
+                for part in self.output_dir.glob(f"{glob_escape(stem)}.*.part"):
+                    part.unlink(missing_ok=True)
+            raise
         return _inside(Path(done["requested_downloads"][0]["filepath"]), self.output_dir)
