@@ -93,6 +93,16 @@ def _wav_shortfall(path: Path) -> tuple[int, int] | None:
             fh.seek(length + (length & 1), 1)
 
 
+def _audio_duration(container: av.container.InputContainer) -> float | None:
+    """The audio's own declared length, for the truncation check; None when only the container's is known
+    and the container also holds video (Matroska/WebM give no per-stream length, and a video may simply
+    outlast its sound)."""
+    stream = container.streams.audio[0]
+    if stream.duration is None and container.streams.video:
+        return None
+    return _declared_duration(container)
+
+
 def _declared_duration(container: av.container.InputContainer) -> float | None:
     stream = container.streams.audio[0]
     if stream.duration is not None and stream.time_base is not None:
@@ -186,7 +196,7 @@ def iter_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, channel: str | 
         decoded += tail.size
         if decoded == 0:
             raise AudioError(f"{path}: contains no audio samples (zero-length audio)")
-        declared = _declared_duration(container)
+        declared = _audio_duration(container)
         if declared and declared > 1.0 and decoded / sample_rate < _TRUNCATION_TOLERANCE * declared:
             raise AudioError(f"{path}: truncated audio: the header declares {declared:.1f} s "
                              f"but only {decoded / sample_rate:.1f} s could be decoded")

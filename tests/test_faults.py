@@ -249,3 +249,15 @@ def test_impossible_speaker_counts_are_one_line_before_any_work(tmp_path, data_d
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and one_line_error(proc.stderr) and problem in proc.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_video_that_outlasts_its_audio_is_not_called_truncated(tmp_path, data_dir):
+    import imageio_ffmpeg
+
+    from speechkit.audio import load_audio
+
+    video = tmp_path / "long_video.mkv"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                    "-i", "color=c=black:s=64x64:r=5:d=20", "-i", str(data_dir / "jfk.flac"),
+                    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(video)], check=True)
+    assert 10.5 < load_audio(video).size / 16000 < 11.5  # jfk's 11 s under 20 s of video
