@@ -8,7 +8,6 @@ scripts and tests: ``<audio id="player">``, ``data-start`` (seconds) on every cl
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -68,7 +67,7 @@ def report_html(doc: Document, audio: str | None = None) -> str:
     summary = doc.summary
     chapters = [{"start": c.start, "title": chapter_title(doc, c), "summary": c.summary}
                 for c in (summary.chapters if summary else [])]
-    doc_json = json.dumps(doc.model_dump(mode="json"), ensure_ascii=False).replace("</", "<\\/")
+    doc_json = doc.to_json().replace("</", "<\\/")
     return _env().get_template("report.html.j2").render(
         title=title(doc), facts=source_facts(doc), audio=audio or default_audio(doc), summary=summary,
         chapters=chapters, people=people, palette={p.id: p.colour for p in people},

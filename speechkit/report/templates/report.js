@@ -104,8 +104,12 @@
   const nameOf = (id) => (id && names[id]) || id;
   function renamed() {
     const out = JSON.parse(JSON.stringify(doc));
-    (out.speakers || []).forEach((s) => { if (names[s.id]) { s.name = names[s.id]; } });
-    (out.segments || []).forEach((s) => { if (s.speaker) { s.speaker_name = nameOf(s.speaker); } });
+    out.speakers = out.speakers || [];
+    Object.entries(names).forEach(([id, name]) => {
+      if (!name) { return; }
+      const known = out.speakers.find((s) => s.id === id);
+      if (known) { known.name = name; } else { out.speakers.push({ id, name }); }
+    });
     return out;
   }
   const stamp = (t) => { const ms = Math.round(t * 1000); const p = (n, w) => String(n).padStart(w, "0");
