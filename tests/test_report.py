@@ -132,3 +132,9 @@ def test_the_speaker_table_shows_the_documents_speakers_and_times():
     table = speakers(doc)
     assert [(s.id, s.name, s.seconds) for s in table] == [("SPEAKER_00", "Diane", 40.0), ("SPEAKER_01", "SPEAKER_01", 5.5)]
     assert abs(sum(s.share for s in table) - 1.0) < 1e-9
+
+
+def test_the_written_page_plays_its_source_relative_to_the_report(tmp_path):
+    doc = Document(source=Source(uri=str(tmp_path / "audio" / "call.wav")), segments=[Segment(start=0, end=1, text="Hi.")])
+    (page,) = write_report(doc, tmp_path / "out", "call", ["html"])
+    assert '<audio id="player" controls preload="metadata" src="../audio/call.wav">' in page.read_text()
