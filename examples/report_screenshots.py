@@ -30,7 +30,10 @@ def shoot(pairs: list[tuple[str, Path]]) -> list[Path]:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         for name, path in pairs:
             page_file = Path(tmp) / f"{name}.html"
-            page_file.write_text(report_html(Document.load(path), audio=f"{name}.wav"), encoding="utf-8")
+            doc = Document.load(path)
+            if doc.source is not None:  # a neutral name in the page, not the machine's path
+                doc = doc.model_copy(update={"source": doc.source.model_copy(update={"uri": f"{name}.wav"})})
+            page_file.write_text(report_html(doc, audio=f"{name}.wav"), encoding="utf-8")
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 page.goto(page_file.as_uri())
