@@ -1,7 +1,7 @@
 """Regenerate the report screenshots (1280 px and 390 px wide) in examples/report/.
 
 Usage: python examples/report_screenshots.py NAME=DOCUMENT.json [NAME=DOCUMENT.json ...]
-e.g. ``sample=out/sample.summarize.json meeting=out/meeting.summarize.json`` (documents from
+e.g. ``sample=examples/report/sample.json meeting=out/meeting.summarize.json`` (documents from
 ``speechkit run``). The page is rendered with a neutral relative audio name (``NAME.wav``) so no local
 path shows, and captured in headless system Chromium through Playwright.
 """
