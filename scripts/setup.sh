@@ -9,4 +9,6 @@ command -v "$PY" >/dev/null || PY=python3
 "$PY" -m uv venv -q --allow-existing -p "$PY" .venv
 "$PY" -m uv pip install -q -p .venv/bin/python -r requirements.lock
 "$PY" -m uv pip install -q -p .venv/bin/python --no-deps -e .
+# The browser tests drive the system Chromium (headless), Debian's package.
+command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 echo "speechkit is set up in .venv (run .venv/bin/speechkit --help)" >&2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,5 +19,13 @@ def write_report(doc: Document, output_dir: str | Path, name: str, formats: Iter
     """Write ``<name>.<format>`` for each format (atomically); returns the paths written."""
     written = []
     for fmt in dict.fromkeys(formats):
-        written.append(atomic_write_text(Path(output_dir) / f"{name}.{fmt}", WRITERS[fmt](doc)))
+        text = report_html(doc, audio_path(doc, output_dir)) if fmt == "html" else WRITERS[fmt](doc)
+        written.append(atomic_write_text(Path(output_dir) / f"{name}.{fmt}", text))
     return written
+
+
+def audio_path(doc: Document, output_dir: str | Path) -> str | None:
+    """The source file relative to the report's folder (so the pair can move together); ``None`` for URLs."""
+    if doc.source is None or doc.source.kind != "file":
+        return None
+    return Path(os.path.relpath(Path(doc.source.uri).resolve(), Path(output_dir).resolve())).as_posix()

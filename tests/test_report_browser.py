@@ -1,0 +1,141 @@
+"""The report page driven in headless Chromium (Debian's package) through Playwright: seeking,
+the timeline, search, renaming, 390 px layout and a 3-hour page's time to interactive."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import struct
+import time
+import wave
+from pathlib import Path
+
+import pytest
+
+from speechkit.report.html import report_html
+from speechkit.schema import ChapterSummary, Document, Segment, Speaker, Source, Summary, Word
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system chromium (scripts/setup.sh installs it)")
+
+
+def tone(path: Path, seconds: float, rate: int = 8000) -> None:
+    """A quiet sine: enough audio for the player to seek in."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", int(3000 * math.sin(i / 9))) for i in range(int(seconds * rate))))
+
+
+def conversation(n: int = 6, step: float = 4.0) -> Document:
+    """Two speakers taking turns (with one overlap), words with scores, a summary."""
+    texts = ["Welcome to the budget meeting.", "Thanks, the budget looks tight.", "We can move the launch.",
+             "Marketing needs more time.", "Then the launch is in May.", "Agreed, May it is."]
+    segs = []
+    for i in range(n):
+        start, text = i * step, texts[i % len(texts)]
+        words = [Word(word=w, start=start + k * 0.4, end=start + k * 0.4 + 0.3, score=0.3 if k == 1 else 0.9)
+                 for k, w in enumerate(text.split())]
+        segs.append(Segment(start=start, end=start + step + (0.8 if i == 2 else -0.2), text=text, words=words,
+                            speaker=f"SPEAKER_0{i % 2}"))
+    return Document(source=Source(uri="meeting.wav"), segments=segs,
+                    speakers=[Speaker(id="SPEAKER_00", speech_seconds=11.4),
+                              Speaker(id="SPEAKER_01", speech_seconds=11.6)],
+                    summary=Summary(overall="A budget meeting.", speakers={"SPEAKER_00": ["Move the launch."]},
+                                    chapters=[ChapterSummary(start=8.0, title="Part 1", summary="The launch.")]))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def open_page(browser, tmp_path: Path, doc: Document, width: int = 1280, audio_seconds: float = 30.0):
+    tone(tmp_path / "meeting.wav", audio_seconds)
+    report = tmp_path / "meeting.html"
+    report.write_text(report_html(doc), encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(report.as_uri())
+    page.wait_for_function("window.speechkitReady === true && document.getElementById('player').readyState >= 1")
+    return page
+
+
+def test_clicking_a_timestamp_seeks_the_player_and_highlights_its_segment(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation())
+    stamp = page.locator(".seg .ts").nth(3)
+    stamp.click()
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(float(stamp.get_attribute("data-start")))
+    assert page.locator(".seg.now").get_attribute("data-start") == "12.00"
+    page.locator(".seg").nth(1).locator(".w").nth(2).click()  # a word seeks too
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(4.8)
+    assert page.locator(".seg").first.locator(".w.low").count() == 1  # the low-scored word is marked
+
+
+def test_clicking_the_timeline_seeks_and_moves_the_playhead(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation())
+    lane = page.locator("#timeline .lane-track").first
+    lane.scroll_into_view_if_needed()
+    track = lane.bounding_box()
+    page.mouse.click(track["x"] + track["width"] * 0.5, track["y"] + track["height"] / 2)
+    duration = float(page.locator("#timeline").get_attribute("data-duration"))
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(duration / 2, rel=0.03)
+    head = page.locator("#playhead").bounding_box()
+    assert head["x"] == pytest.approx(track["x"] + track["width"] * 0.5, abs=4)
+    assert page.locator("#timeline .lane").count() == 2
+
+
+def test_search_shows_only_matching_segments_and_counts_hits(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation())
+    page.fill("input#search", "launch")
+    assert page.locator(".seg:visible").count() == 2
+    assert page.locator("#hits").inner_text() == "2 hits"
+    assert page.locator(".seg:visible mark").all_inner_texts() == ["launch", "launch"]
+    page.fill("input#search", "")
+    page.select_option("#speaker-filter", "SPEAKER_01")
+    assert page.locator(".seg:visible").count() == 3
+    assert set(page.locator(".seg:visible").evaluate_all("els => els.map(e => e.dataset.speaker)")) == {"SPEAKER_01"}
+
+
+def test_renaming_a_speaker_changes_every_place_and_survives_a_reload(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation())
+    page.fill('.rename[data-speaker="SPEAKER_00"]', "Ada")
+    badges = page.locator('.badge[data-speaker="SPEAKER_00"]')
+    assert badges.count() >= 6  # transcript, key points, speaker table, timeline
+    assert set(badges.all_inner_texts()) == {"Ada"}
+    assert "SPEAKER_00" not in page.locator("body").inner_text().replace("Rename", "")
+    with page.expect_download() as got:
+        page.click("#download-srt")
+    assert "[Ada] Welcome to the budget meeting." in Path(got.value.path()).read_text()
+    with page.expect_download() as got:
+        page.click("#download-json")
+    renamed = Document.from_dict(json.loads(Path(got.value.path()).read_text()))
+    assert renamed.speakers[0].name == "Ada"
+    page.reload()
+    page.wait_for_function("window.speechkitReady === true")
+    assert set(page.locator('.badge[data-speaker="SPEAKER_00"]').all_inner_texts()) == {"Ada"}
+
+
+def test_no_horizontal_scroll_at_390_px(browser, tmp_path):
+    doc = conversation()
+    doc.segments[0].text = doc.segments[0].text + " " + "x" * 200
+    page = open_page(browser, tmp_path, doc, width=390)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_three_hour_transcript_is_interactive_in_under_two_seconds(browser, tmp_path):
+    doc = conversation(n=3 * 3600 // 4)  # a 4-second turn each, for 3 hours
+    tone(tmp_path / "meeting.wav", 1.0)
+    report = tmp_path / "meeting.html"
+    report.write_text(report_html(doc), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    began = time.perf_counter()
+    page.goto(report.as_uri())
+    page.wait_for_function("window.speechkitReady === true")
+    page.fill("input#search", "May")
+    page.locator("#hits").filter(has_text="hits").wait_for()
+    elapsed = time.perf_counter() - began
+    assert elapsed < 2.0, f"{elapsed:.2f} s"
