@@ -183,10 +183,12 @@ class Document(_Model):
         if version is not None and str(version) != SCHEMA_VERSION:
             data = known_fields(cls, data)  # a newer 1.x adds optional fields only: read what this one knows
         try:
-            return cls.model_validate(data)
+            doc = cls.model_validate(data)
         except ValidationError as exc:
             where, message = first_error(exc)
             raise DocumentError(f"{origin}: invalid document at '{where}': {message} ({exc.error_count()} error(s))") from None
+        _check_order(doc.segments, origin)
+        return doc
 
     def save(self, path: str | Path) -> Path:
         """Write the document as JSON, atomically (a reader never sees half a file)."""
@@ -200,6 +202,15 @@ class Document(_Model):
         except json.JSONDecodeError as exc:
             raise DocumentError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
         return cls.from_dict(data, origin=str(path))
+
+
+def _check_order(segments: list[Segment], origin: str) -> None:
+    """Segments must start in time order (they may overlap): out of order, subtitles and the report's
+    timeline jump backwards. Checked on reading, where foreign documents come in."""
+    for i in range(1, len(segments)):
+        if segments[i].start < segments[i - 1].start:
+            raise DocumentError(f"{origin}: invalid document at 'segments.{i}': starts at {segments[i].start} s, "
+                                f"before segment {i - 1} at {segments[i - 1].start} s (segments out of order)")
 
 
 _WORD_KEYS = set(Word.model_fields)

@@ -38,11 +38,34 @@ def _terminated(signum: int, frame: object) -> None:
     sys.exit(143)
 
 
+def _framework_errors() -> tuple[tuple[type[BaseException], ...], ...]:
+    """(usage errors, aborts, exits) as the installed Typer raises them: Typer 0.2x vendors click as
+    ``typer._click`` with its own classes, older Typer raises click's; catching only one set turned
+    every bad option into an 'unexpected' error."""
+    import click
+    import typer
+
+    usage: tuple[type[BaseException], ...] = (click.exceptions.ClickException,)
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:
+        pass
+    else:
+        usage += (ClickException,)
+    return usage, (click.exceptions.Abort, typer.Abort), (click.exceptions.Exit, typer.Exit)
+
+
+def _usage_line(exc: BaseException) -> str:
+    """A usage error as one line naming the command whose --help explains it."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    return f"speechkit: error: {exc.format_message()}{where}"  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Exit codes: 0 done, 1 unexpected failure, 2 usage or input error, 130 interrupted, 143 terminated."""
-    import click
-
     _quiet_libraries()
+    usage_errors, aborts, exits = _framework_errors()
     signal.signal(signal.SIGTERM, _terminated)
     try:
         register(sys.argv[1:])
@@ -50,14 +73,15 @@ def main() -> None:
     except SpeechkitError as exc:
         print(f"speechkit: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, *aborts):
         print("speechkit: interrupted", file=sys.stderr)
         sys.exit(130)
-    except click.exceptions.ClickException as exc:  # usage errors: click's own one-line message
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    except usage_errors as exc:
+        if exc.format_message():  # type: ignore[attr-defined]  # empty: bare `speechkit`, its help shown
+            print(_usage_line(exc), file=sys.stderr)
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except exits as exc:
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         if os.environ.get("SPEECHKIT_DEBUG"):
             raise
