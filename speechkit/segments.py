@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from speechkit.schema import Segment, Word
+
+
+T = TypeVar("T")
+NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "my", "yue"})
+"""Languages written without spaces between words: their words join with nothing."""
 
 
 def _r(value: float | None) -> float | None:
@@ -38,3 +43,33 @@ def speaker_runs(segments: Sequence[Segment]) -> list[tuple[str | None, float, l
         else:
             out.append((seg.speaker, seg.start, [text]))
     return out
+
+
+def word_offsets(segment: Segment) -> list[tuple[int, int]] | None:
+    """Where each word lies in the segment's text, or None when the words do not spell the text."""
+    found, cursor = [], 0
+    for word in segment.words:
+        at = segment.text.find(word.word, cursor)
+        if at < 0:
+            return None
+        found.append((at, at + len(word.word)))
+        cursor = at + len(word.word)
+    return found
+
+
+def without(items: Sequence[T], drop: Sequence[tuple[int, int]]) -> list[T]:
+    """``items`` less the index ranges [i, j) in ``drop``."""
+    return [item for k, item in enumerate(items) if not any(i <= k < j for i, j in drop)]
+
+
+def text_without(segment: Segment, drop: Sequence[tuple[int, int]], language: str | None = None) -> str:
+    """The segment's text with the words [i, j) of each (ordered) range taken out; the rest keeps its own
+    spelling ("40%" stays "40%"). Only when the words do not spell the text are the kept ones joined."""
+    offsets = word_offsets(segment)
+    if offsets is None:
+        return ("" if language in NO_SPACE_LANGUAGES else " ").join(w.word for w in without(segment.words, drop))
+    pieces, cursor = [], 0
+    for i, j in drop:
+        pieces.append(segment.text[cursor:offsets[i][0]])
+        cursor = offsets[j][0] if j < len(offsets) else len(segment.text)
+    return ("".join(pieces) + segment.text[cursor:]).strip()

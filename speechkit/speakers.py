@@ -15,10 +15,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from speechkit.schema import Segment, SpeakerTurn, Word
+from speechkit.segments import NO_SPACE_LANGUAGES, word_offsets
 from speechkit.speaker_smoothing import remove_flip_flops, smooth_sentence
 
 SENTENCE_END = (".", "?", "!", "。", "？", "！", "…")
-NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "my", "yue"})
 FALLBACK_SPEAKER = "SPEAKER_00"
 """The label words get when diarization found no turn at all although the transcript has words."""
 
@@ -50,21 +50,9 @@ def majority_speaker(start: float, end: float, turns: list[SpeakerTurn]) -> str:
     return max(overlap, key=overlap.__getitem__) if overlap else nearest_speaker(start, end, turns)
 
 
-def _offsets(segment: Segment) -> list[tuple[int, int]] | None:
-    """Where each word lies in the segment's text, or None when the words do not spell the text."""
-    found, cursor = [], 0
-    for word in segment.words:
-        at = segment.text.find(word.word, cursor)
-        if at < 0:
-            return None
-        found.append((at, at + len(word.word)))
-        cursor = at + len(word.word)
-    return found
-
-
 def _glued(segment: Segment, language: str | None) -> list[bool]:
     """Per word: written with no space before it ("40" + "%"), so it can never start a new cue."""
-    offsets = _offsets(segment)
+    offsets = word_offsets(segment)
     if offsets is None or language in NO_SPACE_LANGUAGES:
         return [False] * len(segment.words)
     return [i > 0 and offsets[i - 1][1] == offsets[i][0] for i in range(len(offsets))]
@@ -156,7 +144,7 @@ def split_segments(segments: list[Segment], language: str | None = None) -> list
         if not segment.words:
             out.append(segment)
             continue
-        offsets = _offsets(segment)
+        offsets = word_offsets(segment)
         joiner = "" if language in NO_SPACE_LANGUAGES else " "
         pieces = _cut(segment, language)
         for k, (i, j) in enumerate(pieces):

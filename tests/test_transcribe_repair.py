@@ -7,7 +7,8 @@ from speechkit.stages.transcribe.repair import loop_spans, repair
 
 
 def words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
-    return [Word(word=f" {w}", start=round(start + i * step, 3), end=round(start + i * step + 0.25, 3))
+    """Words as documents hold them (stripped, see segments.make_segment), 0.3 s apart."""
+    return [Word(word=w, start=round(start + i * step, 3), end=round(start + i * step + 0.25, 3))
             for i, w in enumerate(text.split())]
 
 
@@ -43,3 +44,10 @@ def test_segments_past_the_end_are_cut_or_dropped():
     assert fixed[1].end == 10.0 and all(w.end <= 10.0 for w in fixed[1].words)
     assert [w.word.strip() for w in fixed[1].words] == ["almost", "the"]
     assert notes == ["2 segment(s) ran past the end of the audio (10.0 s): cut there"]
+
+
+def test_the_kept_text_keeps_its_own_spelling():
+    glued = Segment(start=0.0, end=3.0, text="Up 40%, no no no no no no. Fine.",
+                    words=words("Up 40 %, no no no no no no. Fine."))
+    fixed, _ = repair([glued], duration=60.0)
+    assert fixed[0].text == "Up 40%, no Fine."

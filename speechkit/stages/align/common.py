@@ -13,7 +13,7 @@ from pydantic import Field
 
 from speechkit.errors import AudioError, DocumentError
 from speechkit.schema import Document, Segment, Word
-from speechkit.speakers import NO_SPACE_LANGUAGES
+from speechkit.segments import NO_SPACE_LANGUAGES
 from speechkit.stages.base import BackendOptions
 from speechkit.stages.run import Run
 

@@ -96,7 +96,7 @@ class WhisperTranscriber(Backend):
             doc.segments.append(segment)
             run.progress(step, min(segment.end, duration), duration)
         run.progress(step, duration, duration)
-        doc.segments, notes = repair(doc.segments, samples.size / SAMPLE_RATE)
+        doc.segments, notes = repair(doc.segments, samples.size / SAMPLE_RATE, decoded.language)
         run.notes.extend(notes)
         doc.language = decoded.language
         if decoded.language_probability is not None:

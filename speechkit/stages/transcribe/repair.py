@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from speechkit.schema import Segment, Word
+from speechkit.segments import text_without, without
 
 LOOP_REPEATS = 5
 """A phrase said this many times in a row is a decoding loop; people rarely repeat one more than 3-4 times."""
@@ -42,33 +43,26 @@ def loop_spans(tokens: list[str]) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _collapse(items: list, spans: list[tuple[int, int, int]]) -> list:
-    """``items`` with each looped run reduced to one saying of its phrase."""
-    out, i = [], 0
-    for start, n, repeats in spans:
-        out += items[i:start + n]
-        i = start + n * repeats
-    return out + items[i:]
+def _looped(spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of the repeats to remove: every saying of each looped phrase but the first."""
+    return [(start + n, start + n * repeats) for start, n, repeats in spans]
 
 
-def _text(words: list[Word]) -> str:
-    return "".join(w.word if w.word[:1].isspace() else f" {w.word}" for w in words).strip()
-
-
-def collapse_loops(segment: Segment) -> tuple[Segment, int]:
+def collapse_loops(segment: Segment, language: str | None = None) -> tuple[Segment, int]:
     """The segment with looped phrases said once, and the number of words removed."""
     if segment.words:
-        spans = loop_spans([w.word for w in segment.words])
-        if not spans:
+        drop = _looped(loop_spans([w.word for w in segment.words]))
+        if not drop:
             return segment, 0
-        words = _collapse(segment.words, spans)
+        words = without(segment.words, drop)
         end = max((w.end for w in words if w.end is not None), default=segment.end)
-        return segment.model_copy(update={"words": words, "text": _text(words), "end": end}), len(segment.words) - len(words)
+        text = text_without(segment, drop, language)
+        return segment.model_copy(update={"words": words, "text": text, "end": end}), len(segment.words) - len(words)
     tokens = segment.text.split()
-    spans = loop_spans(tokens)
-    if not spans:
+    drop = _looped(loop_spans(tokens))
+    if not drop:
         return segment, 0
-    kept = _collapse(tokens, spans)
+    kept = without(tokens, drop)
     return segment.model_copy(update={"text": " ".join(kept)}), len(tokens) - len(kept)
 
 
@@ -80,24 +74,25 @@ def _clamp_word(word: Word, duration: float) -> Word | None:
     return word
 
 
-def clamp_to_duration(segment: Segment, duration: float) -> Segment | None:
+def clamp_to_duration(segment: Segment, duration: float, language: str | None = None) -> Segment | None:
     """The segment cut at the end of the audio (None when it starts after it)."""
     if segment.start >= duration:
         return None
     if segment.end <= duration and all(w.end is None or w.end <= duration for w in segment.words):
         return segment
     words = [w for w in (_clamp_word(w, duration) for w in segment.words) if w is not None]
-    text = _text(words) if len(words) < len(segment.words) else segment.text
+    text = text_without(segment, [(len(words), len(segment.words))], language) if len(words) < len(segment.words) \
+        else segment.text
     return segment.model_copy(update={"end": min(segment.end, duration), "words": words, "text": text})
 
 
-def repair(segments: list[Segment], duration: float) -> tuple[list[Segment], list[str]]:
+def repair(segments: list[Segment], duration: float, language: str | None = None) -> tuple[list[Segment], list[str]]:
     """Segments without loops or times past ``duration``, and a note for each kind of repair made."""
     out, removed, clamped = [], 0, 0
     for segment in segments:
-        fixed, dropped = collapse_loops(segment)
+        fixed, dropped = collapse_loops(segment, language)
         removed += dropped
-        cut = clamp_to_duration(fixed, duration)
+        cut = clamp_to_duration(fixed, duration, language)
         clamped += cut is not fixed
         if cut is not None and (cut.text.strip() or cut.words):
             out.append(cut)
