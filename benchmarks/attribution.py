@@ -89,8 +89,10 @@ def pooled_meeting_der(diarizer, collar: float = 0.5) -> dict:
                          "true_speakers": len({t.speaker for t in reference})}
         wall += doc.provenance[-1].wall_time
         audio += doc.audio.duration
-    return {"pooled_der": round(float(abs(metric)), 4), "collar": collar, "files": per_file,
-            "rtf": round(wall / audio, 4)}
+    parts = {k: metric.accumulated_[k] for k in ("missed detection", "false alarm", "confusion")}
+    return {"pooled_der": round(float(abs(metric)), 4), "collar": collar,
+            **{k.split()[0]: round(v / metric.accumulated_["total"], 4) for k, v in parts.items()},
+            "files": per_file, "rtf": round(wall / audio, 4)}
 
 
 def main() -> None:

@@ -20,28 +20,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def sweep(threshold: float) -> dict:
-    from pyannote.core import Segment, Timeline
-    from pyannote.metrics.diarization import DiarizationErrorRate
-
-    from attribution import MEETINGS
-    from speechkit.export.rttm import read_rttm
-    from speechkit.inputs import document_from_audio
-    from speechkit.metrics.der import annotation
+    from attribution import pooled_meeting_der
     from speechkit.stages.diarize import pyannote
 
     pyannote.CLUSTERING["threshold"] = threshold  # the module's one setting; each threshold in its own process
-    diarizer = pyannote.PyannoteDiarizer(threads=1)
-    metric, counts = DiarizationErrorRate(collar=0.5), {}
-    for uri, path, rttm in MEETINGS:
-        doc = diarizer(document_from_audio(path))
-        reference = read_rttm(rttm)[uri]
-        metric(annotation(reference, uri), annotation(doc.diarization, uri),
-               uem=Timeline([Segment(0.0, doc.audio.duration)]))
-        counts[uri] = [len(doc.speakers), len({t.speaker for t in reference})]
-    parts = {k: metric.accumulated_[k] for k in ("missed detection", "false alarm", "confusion", "total")}
-    return {"threshold": threshold, "pooled_der": round(float(abs(metric)), 4),
-            **{k.split()[0]: round(v / parts["total"], 4) for k, v in parts.items() if k != "total"},
-            "speakers_found_vs_true": counts}
+    pooled = pooled_meeting_der(pyannote.PyannoteDiarizer(threads=1))
+    return {"threshold": threshold, **{k: pooled[k] for k in ("pooled_der", "missed", "false", "confusion")},
+            "speakers_found_vs_true": {uri: [f["speakers"], f["true_speakers"]] for uri, f in pooled["files"].items()}}
 
 
 def main() -> None:
