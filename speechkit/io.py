@@ -33,9 +33,13 @@ def check_writable(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name or use --output-dir")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:  # folders the write will create
+        existing = existing.parent
+    try:  # probe the nearest existing folder, so a check that fails leaves no new empty folders behind
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=existing)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     os.close(fd)
