@@ -98,7 +98,7 @@ def masked_features(model: Any, mask: Mapping[str, Any] | None) -> Iterator[list
     if not mask:
         yield drawn
         return
-    whisper = getattr(model, "model", model)
+    whisper = model if hasattr(model, "feature_extractor") else model.model  # the pipeline wraps its model
     original = whisper.feature_extractor
     whisper.feature_extractor = _MaskingExtractor(original, FeatureMask(**mask), drawn)
     try:

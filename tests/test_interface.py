@@ -64,7 +64,7 @@ def test_options_are_typed_for_python_calls_and_the_cli(tone_wav, tmp_path):
     with pytest.raises(OptionsError, match=r"^diarize backend pyannote: min_speakers 3 exceeds max_speakers 2$"):
         speechkit.load("diarize", min_speakers=3, max_speakers=2)
     options = load_backend("transcribe", "faster-whisper")(beam_size="3").options
-    assert options.beam_size == 3 and options.model == "tiny.en" and options.batch_size == 1
+    assert options.beam_size == 3 and options.model == "tiny.en" and options.batch_size == 8
 
 
 def test_a_bad_stress_option_fails_before_any_cell():
