@@ -507,3 +507,23 @@ def test_a_signal_mid_download_exits_with_its_code_and_writes_no_document(tmp_pa
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == code and stderr.strip() == f"speechkit: {word}", stderr
     assert not list(tmp_path.rglob("*.download.json"))
+
+
+@pytest.mark.parametrize(("args", "named", "problem"), [
+    (["wer", "talk.transcribe.json", "nosuch.txt"], "nosuch.txt", "no such file"),
+    (["wer", "talk.transcribe.json", "refs"], "refs", "is a directory, not a file"),
+    (["wer", "talk.transcribe.json", "latin1.txt"], "latin1.txt", "cannot read file"),
+    (["wer", "garbage.wav", "ref.txt"], "garbage.wav", "binary data, not a text file"),
+    (["wer", "talk.transcribe.json", "garbage.wav"], "garbage.wav", "binary data, not a text file"),
+    (["der", "talk.transcribe.json", "ref.txt"], "ref.txt", "no SPEAKER lines"),
+])
+def test_eval_refuses_references_and_hypotheses_it_cannot_score(tmp_path, args, named, problem):
+    _good_document(tmp_path)
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "ref.txt").write_text("hello")
+    BAD_AUDIO["garbage.wav"][0](tmp_path / "garbage.wav")
+    before = snapshot(tmp_path)
+    proc = speechkit("eval", *args, cwd=tmp_path, timeout=60)
+    assert_refused(proc, named, problem)
+    assert proc.stdout == "" and snapshot(tmp_path) == before
