@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -129,7 +130,6 @@ def test_a_reference_path_in_a_stress_config_is_relative_to_the_config(tmp_path,
     ({"start": 5.0, "end": 1.0}, "before it starts"),
 ])
 def test_invalid_document_times_are_refused_by_name(tmp_path, change, problem):
-    import json
 
     doc = {"schema_version": "1.0", "segments": [{"start": 0.0, "end": 2.0, "text": "hi", **change}]}
     path = tmp_path / "bad.transcribe.json"
@@ -527,3 +527,32 @@ def test_eval_refuses_references_and_hypotheses_it_cannot_score(tmp_path, args, 
     proc = speechkit("eval", *args, cwd=tmp_path, timeout=60)
     assert_refused(proc, named, problem)
     assert proc.stdout == "" and snapshot(tmp_path) == before
+
+
+def test_hostile_text_exports_as_one_tsv_row_and_escaped_markdown(tmp_path):
+    from speechkit.schema import Document, Segment, Source
+
+    Document(source=Source(uri="x.wav", title="<img src=x onerror=alert(1)>"),
+             segments=[Segment(start=0.0, end=1.0, text="one\ntwo\r\nthree\tfour <script>x</script>", speaker="A"),
+                       Segment(start=1.0, end=2.0, text="next", speaker="B")]).save(tmp_path / "evil.transcribe.json")
+    proc = speechkit("export", "evil.transcribe.json", "-f", "tsv,md", "-d", "out", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = (tmp_path / "out" / "evil.tsv").read_text().splitlines()
+    assert [len(r.split("\t")) for r in rows] == [4, 4, 4] and rows[2].endswith("next")
+    markdown = (tmp_path / "out" / "evil.md").read_text()
+    assert "<script>" not in markdown and "<img" not in markdown and "&lt;script&gt;" in markdown
+
+
+def test_ctrl_c_during_a_run_exits_130_and_leaves_no_partial_document(tmp_path, data_dir):
+    config = Path(__file__).resolve().parents[1] / "configs" / "meeting.yaml"
+    longform = data_dir / "longform" / "kathleen_arctic_b0001-b0240.flac"
+    proc = subprocess.Popen([SPEECHKIT, "run", str(config), "--input", str(longform), "-d", "out"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and stderr.strip().splitlines()[-1] == "speechkit: interrupted", stderr
+    assert "Traceback" not in stderr
+    left = [p for p in tmp_path.rglob("*") if p.is_file()]  # no stage finished, nothing half-written:
+    assert [p.name for p in left] == [f"{longform.stem}.run.json"]  # only the run's manifest, for the rerun
+    json.loads(left[0].read_text())
