@@ -130,7 +130,6 @@ def test_a_reference_path_in_a_stress_config_is_relative_to_the_config(tmp_path,
     ({"start": 5.0, "end": 1.0}, "before it starts"),
 ])
 def test_invalid_document_times_are_refused_by_name(tmp_path, change, problem):
-
     doc = {"schema_version": "1.0", "segments": [{"start": 0.0, "end": 2.0, "text": "hi", **change}]}
     path = tmp_path / "bad.transcribe.json"
     path.write_text(json.dumps(doc))  # json writes NaN, as other tools do
@@ -455,15 +454,6 @@ def test_two_names_differing_after_the_first_dot_write_separate_files(tmp_path):
                          cwd=tmp_path).returncode == 0
     assert (tmp_path / "out" / "talk.v1.txt").read_text().strip() == "take v1"
     assert (tmp_path / "out" / "talk.v2.txt").read_text().strip() == "take v2"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, data_dir):
-    from tests.media_site import build_site, serve
-
-    server, site = serve(build_site(tmp_path_factory.mktemp("site"), data_dir / "sample.wav"))
-    yield site
-    server.shutdown()
 
 
 @pytest.mark.parametrize(("path", "args", "problem"), [
