@@ -343,7 +343,7 @@ BAD_DOCUMENTS = {  # name -> (file text, the problem the error must name)
                      '{"start": 1, "end": 2, "text": "b"}]}', "segments out of order"),
     "text_not_string": ('{"schema_version": "1.0", "segments": [{"start": 0, "end": 1, "text": 3}]}', "segments.0.text"),
     "whisperx_bad_segment": ('{"segments": ["not an object"]}', "segment is str, expected an object"),
-    "binary": ("\x00\x01\x02garbage", "malformed JSON"),
+    "binary": ("\x00\x01\x02garbage", "binary data, not a text file"),
 }
 
 
