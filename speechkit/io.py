@@ -33,9 +33,13 @@ def check_writable(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name or use --output-dir")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:  # folders the write will create
+        existing = existing.parent
+    try:  # probe the nearest existing folder, so a check that fails leaves no new empty folders behind
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=existing)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     os.close(fd)
@@ -113,11 +117,16 @@ def read_text(path: str | Path, what: str, error: type[SpeechkitError]) -> str:
     """A UTF-8 file's text, or ``error`` naming the file and why it cannot be read as ``what``."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a directory, not a {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what} ({exc})") from None
+    if "\0" in text:  # valid UTF-8 yet binary (a WAV given as a transcript): never scored or parsed as text
+        raise error(f"{path}: binary data, not a text {what}")
+    return text
 
 
 def read_yaml(path: str | Path, what: str, error: type[SpeechkitError]) -> Any:

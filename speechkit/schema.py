@@ -171,7 +171,7 @@ class Document(_Model):
         if version is None:
             if "segments" not in data:
                 raise DocumentError(f"{origin}: not a speechkit or WhisperX document (no 'schema_version' and no 'segments')")
-            data = _from_whisperx(data)
+            data = _from_whisperx(data, origin)
         else:
             major = str(version).split(".")[0]
             if major != SCHEMA_VERSION.split(".")[0]:
@@ -217,12 +217,12 @@ _WORD_KEYS = set(Word.model_fields)
 _SEGMENT_KEYS = set(Segment.model_fields)
 
 
-def _from_whisperx(data: dict[str, Any]) -> dict[str, Any]:
+def _from_whisperx(data: dict[str, Any], origin: str) -> dict[str, Any]:
     """Map WhisperX's JSON output (segments/words/word_segments/language) onto the schema."""
     segments = []
     for seg in data.get("segments") or []:
         if not isinstance(seg, dict):
-            raise DocumentError(f"WhisperX document: segment is {type(seg).__name__}, expected an object")
+            raise DocumentError(f"{origin}: WhisperX document: segment is {type(seg).__name__}, expected an object")
         s = {k: v for k, v in seg.items() if k in _SEGMENT_KEYS}
         s["words"] = [{k: v for k, v in w.items() if k in _WORD_KEYS} for w in seg.get("words") or []]
         segments.append(s)

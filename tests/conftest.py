@@ -47,3 +47,13 @@ def silence_wav(tmp_path: Path) -> Path:
     path = tmp_path / "silence.wav"
     sf.write(path, np.zeros(16000 * 3, dtype=np.float32), 16000)
     return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, data_dir: Path):
+    """The local media site (tests/media_site.py) on 127.0.0.1, one per test module."""
+    from tests.media_site import build_site, serve
+
+    server, site = serve(build_site(tmp_path_factory.mktemp("site"), data_dir / "sample.wav"))
+    yield site
+    server.shutdown()

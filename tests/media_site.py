@@ -4,7 +4,8 @@ The mp4 files carry ../shared/data/sample.wav (a real two-speaker call) under a 
 the ffmpeg binary imageio-ffmpeg ships. The server honours Range requests (so resumed downloads can
 be seen), answers 403 for ``private/`` paths, and breaks off every whole-file transfer of ``flaky.mp4``
 halfway, so only a download that resumes with a Range request can finish it. ``trickle.mp4`` sends a
-byte every 0.2 s (a stalled server) and ``endless.mp4`` a body that never ends.
+byte every 0.2 s (a stalled server), ``endless.mp4`` a body that never ends, and ``to-file.mp4``
+redirects to a local ``file://`` path (which a downloader must refuse).
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ class _Handler(SimpleHTTPRequestHandler):
         self.site.requests.append((self.path, self.headers.get("Range")))
         if self.path.startswith("/private/"):
             self.send_error(403, "Private")
+            return
+        if self.path == "/to-file.mp4":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
             return
         if self.path in ("/trickle.mp4", "/endless.mp4"):
             self.stream_forever(trickle=self.path == "/trickle.mp4")

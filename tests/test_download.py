@@ -13,16 +13,8 @@ import pytest
 from speechkit.errors import SpeechkitError
 from speechkit.downloads import download
 from speechkit.schema import Document
-from tests.media_site import build_site, serve
 
 SPEECHKIT = [str(Path(sys.executable).parent / "speechkit")]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, data_dir):
-    server, site = serve(build_site(tmp_path_factory.mktemp("site"), data_dir / "sample.wav"))
-    yield site
-    server.shutdown()
 
 
 def fetch(url: str, out: Path) -> list[Document]:

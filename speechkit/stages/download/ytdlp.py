@@ -47,6 +47,7 @@ _PROBLEMS = (
     (r"Unsupported URL", "unsupported URL: no audio or video found there"),
     (r"HTTP Error (404|410)", "not found (HTTP {0}): the media was removed or the URL is wrong"),
     (r"HTTP Error (401|403)", "access denied (HTTP {0}): the media is private or restricted"),
+    (r"No connection adapters were found for '([^']*)'", "redirected to {0}: only http:// and https:// are fetched"),
     (r"[Pp]rivate video|members.only|[Ss]ign in to confirm", "private media: it needs an account that may see it"),
     (r"[Vv]ideo unavailable|has been removed|no longer available", "unavailable: the media was removed"),
     (r"more expected|IncompleteRead|Connection reset|Connection aborted",
@@ -67,6 +68,15 @@ def explain(url: str, message: str) -> DownloadError:
             return DownloadError(f"{url}: {problem.format(*found.groups())}")
     detail = re.sub(r"^ERROR:\s*|\s*\(caused by .*$", "", " ".join(message.split()))
     return DownloadError(f"{url}: download failed ({detail})")
+
+
+def _failures() -> tuple[type[Exception], ...]:
+    """What yt-dlp raises for a failed item: its DownloadError, and a bare RequestError where its
+    networking refuses a request outright (a redirect to ``file://``)."""
+    import yt_dlp
+    from yt_dlp.networking.exceptions import RequestError
+
+    return yt_dlp.utils.DownloadError, RequestError
 
 
 def _ffmpeg() -> str:
@@ -113,7 +123,7 @@ def _extract(url: str, options: dict[str, Any]) -> dict[str, Any]:
         with yt_dlp.YoutubeDL(options) as ydl:
             info = ydl.extract_info(url, download=False)
             return ydl.sanitize_info(info)
-    except yt_dlp.utils.DownloadError as exc:
+    except _failures() as exc:
         raise explain(url, str(exc)) from None
 
 
@@ -252,14 +262,14 @@ class YtDlpDownloader(Backend):
                     step, status.get("downloaded_bytes") or 0, status.get("total_bytes") or status.get("total_bytes_estimate")))
                 try:
                     return ydl.process_ie_result(dict(info), download=True)
-                except yt_dlp.utils.DownloadError as exc:
+                except _failures() as exc:
                     raise explain(url, str(exc)) from None
 
         try:
             done = guard.run(transfer)
         except DownloadError:
-            if guard.too_big:  # an oversized item is never resumed: its partial file goes
-                for part in self.output_dir.glob(f"{glob_escape(stem)}.*.part"):
+            if guard.too_big:  # an oversized item is never resumed: its partial file and sidecar go
+                for part in [*self.output_dir.glob(f"{glob_escape(stem)}.*.part"), self.output_dir / f"{stem}.info.json"]:
                     part.unlink(missing_ok=True)
             raise
         return _inside(Path(done["requested_downloads"][0]["filepath"]), self.output_dir)
