@@ -1,0 +1,87 @@
+"""What a user typed as inputs, expanded into the files and URLs to process, in a stable order.
+
+Every stage command, ``run`` and ``batch`` take several inputs: files, globs, directories (their
+media and documents, recursively) and ``@list.txt`` (one input per line, ``#`` comments). Expansion
+happens before any work, so a typo fails in a second naming what matched nothing.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from speechkit.downloads import is_url
+from speechkit.errors import SpeechkitError
+
+MEDIA_SUFFIXES = frozenset(
+    ".wav .flac .mp3 .m4a .aac .ogg .opus .oga .wma .aiff .aif .amr .webm .mp4 .mkv .mov .avi .m4v .ts .3gp".split()
+)
+"""Suffixes taken from a directory; a file named explicitly is taken whatever its suffix."""
+
+
+class InputsError(SpeechkitError):
+    """An input argument that names nothing: a missing file, a glob or directory with no media, an unreadable list."""
+
+
+def expand_inputs(arguments: Sequence[str | Path], documents: bool = True) -> list[str]:
+    """Files and URLs for ``arguments``, each once, in the order given (directories and globs sorted).
+    ``documents`` also takes ``*.json`` documents from directories (stage commands read them)."""
+    seen: dict[str, None] = {}
+    for argument in arguments:
+        for item in _expand_one(str(argument), documents, trail=()):
+            seen.setdefault(item, None)
+    if not seen:
+        raise InputsError("no inputs given")
+    return list(seen)
+
+
+def _expand_one(argument: str, documents: bool, trail: tuple[Path, ...]) -> Iterable[str]:
+    if is_url(argument):
+        return [argument]
+    if argument.startswith("@"):
+        return _from_list(Path(argument[1:]), documents, trail)
+    path = Path(argument)
+    if path.is_dir():
+        return _from_directory(path, documents)
+    if path.exists():
+        return [argument]
+    if glob.has_magic(argument):
+        matches = sorted(glob.glob(argument, recursive=True))
+        found = [item for match in matches for item in _expand_one(match, documents, trail)]
+        if not found:
+            raise InputsError(f"{argument}: no file matches this pattern")
+        return found
+    raise InputsError(f"{argument}: no such file or directory")
+
+
+def _from_directory(directory: Path, documents: bool) -> list[str]:
+    wanted = MEDIA_SUFFIXES | ({".json"} if documents else set())
+    found = sorted(str(path) for path in directory.rglob("*")
+                   if path.is_file() and path.suffix.lower() in wanted and not path.name.startswith("."))
+    if not found:
+        raise InputsError(f"{directory}: the directory holds no audio, video or documents")
+    return found
+
+
+def _from_list(listing: Path, documents: bool, trail: tuple[Path, ...]) -> list[str]:
+    """A list file's lines, relative paths taken from the list's folder; a list naming itself is refused."""
+    if listing.resolve() in trail:
+        raise InputsError(f"@{listing}: the list includes itself")
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputsError(f"@{listing}: cannot read the input list ({exc.__class__.__name__})") from None
+    items: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line or line.startswith("#"):
+            continue
+        local = line if is_url(line) else _beside(line, listing.parent)
+        items.extend(_expand_one(local, documents, trail + (listing.resolve(),)))
+    return items
+
+
+def _beside(line: str, folder: Path) -> str:
+    """A list entry (a path or ``@list``) with a relative path taken from the list's own folder."""
+    prefix, path = ("@", line[1:]) if line.startswith("@") else ("", line)
+    return prefix + (path if Path(path).is_absolute() else str(folder / path))
