@@ -31,6 +31,17 @@ def make_segment(start: float, end: float, text: str, words: list[dict[str, Any]
     )
 
 
+def shifted(segment: Segment, seconds: float) -> Segment:
+    """``segment`` and its words moved ``seconds`` later: a block's times made times in the recording."""
+    if not seconds:
+        return segment
+    def move(value: float | None) -> float | None:
+        return None if value is None else round(value + seconds, 3)
+
+    words = [w.model_copy(update={"start": move(w.start), "end": move(w.end)}) for w in segment.words]
+    return segment.model_copy(update={"start": move(segment.start), "end": move(segment.end), "words": words})
+
+
 def speaker_runs(segments: Sequence[Segment]) -> list[tuple[str | None, float, list[str]]]:
     """Consecutive segments of one speaker merged: (speaker, start, texts); empty segments skipped."""
     out: list[tuple[str | None, float, list[str]]] = []

@@ -52,7 +52,7 @@ def test_a_bad_option_in_a_config_fails_before_any_model_loads(tmp_path, options
     [line] = result.stderr.strip().splitlines()
     assert f"option '{named}'" in line and "stages.0" in line
     if named == "modle":
-        assert "options: batch_size, beam_size, compute_type, device, feature_mask, language, model" in line
+        assert "options: batch_size, beam_size, block_seconds, compute_type, device, feature_mask, language, model" in line
     else:
         assert "valid integer" in line and "'two'" in line
     assert not (tmp_path / "out").exists(), "nothing written"
@@ -83,7 +83,7 @@ def test_one_stage_loads_its_model_once_for_two_files(fake, tone_wav, tmp_path):
     assert first.text == second.text == "hello there" and again.text == "other words"
     record = first.provenance[-1]
     assert record.model_path == "/fake/tiny.en" and record.notes == ["fake weights: plumbing only"]
-    assert record.parameters == {"device": "cpu", "beam_size": 5, "text": "hello there"}, "resolved options recorded"
+    assert record.parameters == {"device": "cpu", "beam_size": 5, "block_seconds": 600.0, "text": "hello there"}, "resolved options recorded"
     speechkit.load("transcribe", "fake", model="base")(speechkit.read(tone_wav))
     assert fakes.LOADS == ["tiny.en", "base"]
 

@@ -15,7 +15,13 @@ from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
 from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
+from speechkit.samples import quiet_cuts
+from speechkit.segments import shifted
 from speechkit.stages.transcribe.repair import repair
+
+
+BLOCK_SECONDS = 600.0
+"""Ten minutes of 16 kHz float32 is 38 MB: peak memory stays flat however long the recording."""
 
 
 class WhisperOptions(BackendOptions):
@@ -25,6 +31,8 @@ class WhisperOptions(BackendOptions):
     language: str | None = Field(None, description="language code; detected when omitted")
     device: str = Field("cpu", description="torch/CTranslate2 device")
     beam_size: int = Field(5, ge=1, description="beam width")
+    block_seconds: float = Field(BLOCK_SECONDS, ge=30.0, description="audio decoded at once; longer files are streamed "
+                                 "in blocks cut at quiet moments")
 
 
 class CTranslate2Options(WhisperOptions):
@@ -82,26 +90,39 @@ class WhisperTranscriber(Backend):
         """Transcribe 16 kHz mono samples that are not silent with what :meth:`load` returned."""
 
     def process(self, doc: Document, run: Run) -> Document:
-        samples = run.samples(doc, "transcribe")
+        total = round(doc.audio.duration, 1) if doc.audio and doc.audio.duration else None
+        step, model, offset = f"transcribe {self.model}", None, 0.0
+        found: list[Decoded] = []
         doc.segments = []
-        if silent(samples):
+        for samples in quiet_cuts(run.blocks(doc, self.options.block_seconds, "transcribe")):
+            if not silent(samples):
+                if model is None:  # a model that cannot be found fails before any progress is shown
+                    model = self.loaded_model(run)
+                    run.progress(step, 0, total)
+                found.append(self._decode_block(model, samples, offset, doc, run, step, total))
+            offset += samples.size / SAMPLE_RATE
+        if not found:
             run.notes.append("audio is silent: nothing decoded")
             return doc
-        duration = round(samples.size / SAMPLE_RATE, 1)
-        model = self.loaded_model(run)  # a model that cannot be found fails before any progress is shown
-        step = f"transcribe {self.model}"
-        run.progress(step, 0, duration)
-        decoded = self.decode(model, samples, lambda seconds: run.progress(step, min(seconds, duration), duration), run)
-        for segment in decoded.segments:
-            doc.segments.append(segment)
-            run.progress(step, min(segment.end, duration), duration)
-        run.progress(step, duration, duration)
-        doc.segments, notes = repair(doc.segments, samples.size / SAMPLE_RATE, decoded.language)
+        run.progress(step, round(offset, 1), total)
+        doc.segments, notes = repair(doc.segments, offset, found[0].language)
         run.notes.extend(notes)
-        doc.language = decoded.language
-        if decoded.language_probability is not None:
-            doc.language_probability = round(float(decoded.language_probability), 4)
+        doc.language = found[0].language
+        if found[0].language_probability is not None:
+            doc.language_probability = round(float(found[0].language_probability), 4)
         return doc
+
+    def _decode_block(self, model: Any, samples: np.ndarray, offset: float, doc: Document, run: Run, step: str,
+                      total: float | None) -> Decoded:
+        """Decode one block that starts ``offset`` seconds in, appending its segments in recording time."""
+        def progress(seconds: float) -> None:
+            run.progress(step, round(offset + seconds, 1) if total is None else min(offset + seconds, total), total)
+
+        decoded = self.decode(model, samples, progress, run)
+        for segment in decoded.segments:
+            doc.segments.append(shifted(segment, offset))
+            progress(segment.end)
+        return decoded
 
 
 class TorchWhisperTranscriber(WhisperTranscriber):
