@@ -52,7 +52,7 @@ def _expand_one(argument: str, documents: bool, trail: tuple[Path, ...]) -> Iter
         if not found:
             raise InputsError(f"{argument}: no file matches this pattern")
         return found
-    raise InputsError(f"{argument}: no such file or directory")
+    raise InputsError(f"{argument}: no such file")
 
 
 def _from_directory(directory: Path, documents: bool) -> list[str]:

@@ -295,7 +295,7 @@ BAD_AUDIO = {  # file name -> (how to write it, the problem the error must name)
     "no_samples.wav": (lambda p: _wav(p, np.zeros(0, "int16")), "no audio samples"),
     "channels100.wav": (lambda p: _wav(p, np.zeros((1600, 100), "int16")), "100 channels in the header"),
     "rate4mhz.wav": (lambda p: _wav(p, np.zeros(1000, "int16"), 4_000_000), "implausible sample rate 4000000 Hz"),
-    "folder.wav": (lambda p: p.mkdir(), "not a regular file"),
+    "folder.wav": (lambda p: p.mkdir(), "the directory holds no audio"),
     "missing.wav": (lambda p: None, "no such file"),
 }
 

@@ -35,7 +35,7 @@ def test_an_explicit_file_is_taken_whatever_its_suffix(tree: Path) -> None:
 
 
 @pytest.mark.parametrize("argument, message", [
-    ("missing.wav", "missing.wav: no such file or directory"),
+    ("missing.wav", "missing.wav: no such file"),
     ("*.ogg", "*.ogg: no file matches this pattern"),
     ("@nolist.txt", "@nolist.txt: cannot read the input list"),
     ("empty", "empty: the directory holds no audio, video or documents"),

@@ -6,14 +6,15 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, output_target, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.each import InputsArg, each_input
 from speechkit.inputs import load_input
 from speechkit.stages.align import DEFAULT
 
 
 @app.command("align")
 def align_command(
-    document: Annotated[Path, typer.Argument(help="A transcript document (.json), e.g. from speechkit transcribe.")],
+    documents: InputsArg,
     backend: Annotated[str, typer.Option("--backend", "-b", help="auto, whisperx or whisper.")] = DEFAULT,
     model: Annotated[str | None, typer.Option("--model", "-m", help="whisperx: CTC model id or directory (default: WhisperX's for the language); whisper: Whisper model.")] = None,
     whisper_model: Annotated[str | None, typer.Option("--whisper-model", help="auto: Whisper model for the fallback (default: the transcribing model).")] = None,
@@ -23,6 +24,5 @@ def align_command(
     """Align words to audio; auto uses WhisperX when a CTC model is on disk, else Whisper's timestamps."""
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
     stage = make_backend("align", backend, model=model, **options)
-    target = output_target(document, "align", output, output_dir)  # before the work
-    doc = run_backend(stage, load_input(document))
-    write_document(doc, target)
+    each_input(documents, "align", output, output_dir,
+               lambda item, target: write_document(run_backend(stage, load_input(item)), target))

@@ -6,16 +6,19 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, output_target, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
+from speechkit.cli.each import InputsArg, each_input
+from speechkit.errors import OutputError
+from speechkit.sources import expand_inputs
+from speechkit.stages.base import Backend
 from speechkit.inputs import load_input
-from speechkit.io import base_name
 from speechkit.stages.augment import DEFAULT
 from speechkit.stages.augment.presets import preset_names
 
 
 @app.command("augment")
 def augment_command(
-    input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
+    inputs: InputsArg,
     preset: Annotated[str | None, typer.Option("--preset", "-p", help=f"Named preset ({', '.join(preset_names())}) or a preset YAML file.")] = None,
     transform: Annotated[list[str] | None, typer.Option("--transform", "-t", help="NAME:key=value,... e.g. color_noise:color=pink,snr_db=10 (repeatable; applied after the preset).")] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed for every random draw; the same seed gives a byte-identical file.")] = 0,
@@ -28,9 +31,17 @@ def augment_command(
     """Augment audio with seeded transforms; the document records every drawn parameter."""
     from speechkit.stages.augment.transforms import parse_cli_spec  # audiomentations: slow import
 
-    audio_output = audio_output or output_dir / f"{base_name(input)}.augment.flac"
-    stage = make_backend("augment", backend, preset=preset, seed=seed, audio_output=str(audio_output),
-                         transforms=[parse_cli_spec(t).as_dict() for t in transform or []])
-    target = output_target(input, "augment", output, output_dir)  # before the work
-    doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, target)
+    transforms = [parse_cli_spec(t).as_dict() for t in transform or []]
+
+    def augmenter(audio: Path) -> Backend:
+        return make_backend("augment", backend, preset=preset, seed=seed, audio_output=str(audio), transforms=transforms)
+
+    augmenter(audio_output or output_dir / "check.augment.flac")  # a bad preset or transform fails before any input is read
+    if audio_output is not None and len(expand_inputs(inputs)) > 1:
+        raise OutputError("--audio-output names one file but several inputs were given; use --output-dir")
+
+    def augment_one(item: str, target: Path) -> None:
+        audio = audio_output or target.with_name(target.name.removesuffix(".json") + ".flac")
+        write_document(run_backend(augmenter(audio), load_input(item, channel)), target)
+
+    each_input(inputs, "augment", output, output_dir, augment_one)

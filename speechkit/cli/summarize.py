@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
+from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.each import InputsArg, each_input
 from speechkit.schema import Document
 from speechkit.stages.summarize import DEFAULT
 from speechkit.stages.summarize.common import SummarizeOptions as Options
@@ -14,7 +15,7 @@ from speechkit.stages.summarize.common import SummarizeOptions as Options
 
 @app.command("summarize")
 def summarize_command(
-    document: Annotated[Path, typer.Argument(help="A transcript document (.json), ideally diarized.")],
+    documents: InputsArg,
     backend: Annotated[str, typer.Option("--backend", "-b", help="auto (transformers when the model is here, else extractive), extractive or transformers.")] = DEFAULT,
     model: Annotated[str | None, typer.Option("--model", "-m", help="transformers: model id or local path (default facebook/bart-large-cnn); extractive: sentence-embedding model (default: packaged MiniLM).")] = None,
     sentences: Annotated[int | None, typer.Option(help=described(Options, "sentences"))] = None,
@@ -24,6 +25,5 @@ def summarize_command(
 ) -> None:
     """Summarize a transcript, speaker by speaker and chapter by chapter (source chapters or long pauses)."""
     stage = make_backend("summarize", backend, model=model, sentences=sentences, key_points=key_points)
-    target = output_target(document, "summarize", output, output_dir)  # before the work
-    doc = run_backend(stage, Document.load(document))
-    write_document(doc, target)
+    each_input(documents, "summarize", output, output_dir,
+               lambda item, target: write_document(run_backend(stage, Document.load(item)), target))

@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, output_target, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.each import InputsArg, each_input
 from speechkit.inputs import load_input
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.stages.transcribe import DEFAULT
@@ -15,7 +16,7 @@ from speechkit.stages.transcribe.common import CTranslate2Options as Options
 
 @app.command("transcribe")
 def transcribe_command(
-    input: Annotated[Path, typer.Argument(help="Audio/video file, or a document (.json).")],
+    inputs: InputsArg,
     model: Annotated[str, typer.Option("--model", "-m", help=described(Options, "model"))] = DEFAULT_WHISPER,
     backend: Annotated[str, typer.Option("--backend", "-b", help="faster-whisper, whisperx, openai-whisper or transformers.")] = DEFAULT,
     language: Annotated[str | None, typer.Option("--language", "-l", help=described(Options, "language"))] = None,
@@ -28,6 +29,5 @@ def transcribe_command(
     """Transcribe speech with Whisper; word timestamps and language detection included."""
     stage = make_backend("transcribe", backend, model=model, language=language, batch_size=batch_size,
                          beam_size=beam_size)
-    target = output_target(input, "transcribe", output, output_dir)  # before the work
-    doc = run_backend(stage, load_input(input, channel))
-    write_document(doc, target)
+    each_input(inputs, "transcribe", output, output_dir,
+               lambda item, target: write_document(run_backend(stage, load_input(item, channel)), target))

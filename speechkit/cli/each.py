@@ -1,0 +1,56 @@
+"""Several inputs per command: expanded before any work, one uniquely named output each, and a failing
+input reported while the others go on, with a summary and a non-zero exit at the end."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from speechkit.cli.common import output_target
+from speechkit.downloads import url_key
+from speechkit.errors import OutputError, SpeechkitError
+from speechkit.io import base_name
+from speechkit.sources import expand_inputs
+
+InputsArg = Annotated[list[str], typer.Argument(
+    metavar="INPUTS...", help="Files, globs, directories or @list.txt (one per line); audio/video or documents (.json).")]
+
+
+def unique_names(items: Sequence[str]) -> dict[str, str]:
+    """Each input's output name: its base name, plus a short hash of its path where two inputs share one
+    (``a/talk.wav`` and ``b/talk.wav`` in one output folder must not overwrite each other)."""
+    bases = {item: base_name(item) or "document" for item in items}
+    shared = Counter(bases.values())
+    return {item: base if shared[base] == 1 else f"{base}-{url_key(str(Path(item).resolve()))}"
+            for item, base in bases.items()}
+
+
+def each_input(inputs: Sequence[str], stage: str, output: Path | None, output_dir: Path,
+               work: Callable[[str, Path], None]) -> None:
+    """Call ``work(input, target)`` for every input, its target checked first; one input fails alone."""
+    items = expand_inputs(inputs)
+    if output is not None and len(items) > 1:
+        raise OutputError(f"--output names one file but {len(items)} inputs were given; use --output-dir")
+    if len(items) == 1:  # one input: its error is the command's error, exactly as before
+        work(items[0], output_target(Path(items[0]), stage, output, output_dir))
+        return
+    names, failed = unique_names(items), []
+    for item in items:
+        try:
+            work(item, output_target(Path(item), stage, output_dir / f"{names[item]}.{stage}.json", output_dir))
+        except SpeechkitError as exc:
+            failed.append(item)
+            print(f"speechkit: error: {exc}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - one input's surprise must not cost the others their work
+            failed.append(item)
+            print(f"speechkit: error: {item}: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+    done = len(items) - len(failed)
+    print(f"speechkit: {stage}: {done} of {len(items)} inputs done"
+          + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    if failed:
+        raise typer.Exit(2)
