@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--short-minutes", type=int, default=10)
     parser.add_argument("--long-minutes", type=int, default=120)
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--stages", nargs="+", default=["transcribe", "diarize"], choices=["transcribe", "diarize"])
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "memory_long.json")
     args = parser.parse_args()
     results: dict = {"model": args.model, "runs": {}}
@@ -60,14 +61,13 @@ def main() -> None:
         for minutes in (args.short_minutes, args.long_minutes):
             audio = build(minutes, folder)
             out = folder / f"out{minutes}"
-            runs = {
-                "transcribe": measure([SPEECHKIT, "transcribe", str(audio), "-m", args.model, "-d", str(out)]),
-                "diarize": measure([SPEECHKIT, "diarize", str(audio), "-d", str(out)]),
-            }
-            for record in runs.values():
-                record["rtf"] = round(record["wall_s"] / (minutes * 60), 3)
-            results["runs"][f"{minutes}min"] = runs
-            print(minutes, "min", json.dumps(runs), flush=True)
+            commands = {"transcribe": [SPEECHKIT, "transcribe", str(audio), "-m", args.model, "-d", str(out)],
+                        "diarize": [SPEECHKIT, "diarize", str(audio), "-d", str(out)]}
+            runs = results["runs"].setdefault(f"{minutes}min", {})
+            for stage in args.stages:
+                runs[stage] = {**measure(commands[stage]), "audio_minutes": minutes}
+                runs[stage]["rtf"] = round(runs[stage]["wall_s"] / (minutes * 60), 3)
+                print(minutes, "min", stage, json.dumps(runs[stage]), flush=True)
     short, long = (results["runs"][f"{m}min"] for m in (args.short_minutes, args.long_minutes))
     results["peak_ratio_long_over_short"] = {
         stage: round(long[stage]["peak_rss_mib"] / short[stage]["peak_rss_mib"], 2) for stage in short}

@@ -49,8 +49,12 @@ def each_input(inputs: Sequence[str], stage: str, output: Path | None, output_di
         except Exception as exc:  # noqa: BLE001 - one input's surprise must not cost the others their work
             failed.append(item)
             print(f"speechkit: error: {item}: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
-    done = len(items) - len(failed)
-    print(f"speechkit: {stage}: {done} of {len(items)} inputs done"
+    finish(stage, items, failed)
+
+
+def finish(command: str, items: Sequence[object], failed: Sequence[str]) -> None:
+    """The summary line after several inputs, and exit 2 when any failed."""
+    print(f"speechkit: {command}: {len(items) - len(failed)} of {len(items)} inputs done"
           + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
     if failed:
         raise typer.Exit(2)

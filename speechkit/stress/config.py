@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from speechkit.bundled import CONFIG_DIR, find
 from speechkit.errors import OptionsError, SpeechkitError
 from speechkit.io import read_yaml
 from speechkit.models import DEFAULT_WHISPER
@@ -119,12 +120,13 @@ def relative_reference(reference: str, base_dir: Path) -> str:
 
 
 def load_config(path: str | Path) -> StressConfig:
-    path = Path(path)
+    """A conditions config by path, or a bundled one by name (``stress-test``)."""
+    path = find(path, CONFIG_DIR, "conditions config", StressConfigError)
     data = read_yaml(path, "conditions config", StressConfigError)
     return parse_config(data, origin=str(path), base_dir=path.parent)
 
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "stress-test.yaml"
+DEFAULT_CONFIG = CONFIG_DIR / "stress-test.yaml"
 
 
 def override(config: StressConfig, models: list[str] | None = None, seeds: list[int] | None = None,

@@ -1,4 +1,4 @@
-"""Named augmentation presets: YAML files in ``configs/augment/`` (``noisy-cafe``, ``phone-call``, ...).
+"""Named augmentation presets: YAML files bundled in ``speechkit/configs/augment/`` (``noisy-cafe``, ``phone-call``, ...).
 
 A preset is ``description`` plus ``transforms`` (a list of ``{name: {param: value}}``); a path to
 any such YAML file works wherever a preset name does.
@@ -9,16 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from speechkit.bundled import PRESET_DIR, names
 from speechkit.io import read_yaml
 
 if TYPE_CHECKING:
     from speechkit.stages.augment.transforms import TransformSpec
 
-PRESET_DIR = Path(__file__).resolve().parents[3] / "configs" / "augment"
-
-
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+    return names(PRESET_DIR)
 
 
 def preset_path(name_or_path: str) -> Path:
