@@ -148,6 +148,7 @@ class WhisperTranscriber(Backend):
             run.notes.append("audio is silent: nothing decoded")
             return doc
         duration = round(samples.size / SAMPLE_RATE, 1)
+        run.parameters["device"] = pick_device(self.options.device)  # what auto chose, for the provenance
         model = self.loaded_model(run)  # a model that cannot be found fails before any progress is shown
         step = f"transcribe {self.model}"
         run.progress(step, 0, duration)
