@@ -55,6 +55,8 @@ class Segment(_Span):
     text: str
     words: list[Word] = Field(default_factory=list)
     speaker: str | None = None
+    language: str | None = None
+    """Set by per-segment language detection (``--multilingual``); otherwise the document's language holds."""
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
 

@@ -18,6 +18,7 @@ from speechkit.models import cache
 from speechkit.pipeline import load_config, run_pipeline
 from speechkit.registry import load_backend
 from speechkit.schema import Document
+from speechkit.stages.transcribe.common import pick_device
 from speechkit.stress import make_input, parse_config, run_stress
 from speechkit.stress.config import StressConfigError
 from speechkit.stress.worker import run_cell
@@ -52,7 +53,7 @@ def test_a_bad_option_in_a_config_fails_before_any_model_loads(tmp_path, options
     [line] = result.stderr.strip().splitlines()
     assert f"option '{named}'" in line and "stages.0" in line
     if named == "modle":
-        assert "options: batch_size, beam_size, block_seconds, compute_type, device, feature_mask, language, model" in line
+        assert "options: batch_size, beam_size, block_seconds, compute_type, device, feature_mask, hotwords, initial_prompt" in line
     else:
         assert "valid integer" in line and "'two'" in line
     assert not (tmp_path / "out").exists(), "nothing written"
@@ -83,7 +84,8 @@ def test_one_stage_loads_its_model_once_for_two_files(fake, tone_wav, tmp_path):
     assert first.text == second.text == "hello there" and again.text == "other words"
     record = first.provenance[-1]
     assert record.model_path == "/fake/tiny.en" and record.notes == ["fake weights: plumbing only"]
-    assert record.parameters == {"device": "cpu", "beam_size": 5, "block_seconds": 600.0, "text": "hello there"}, "resolved options recorded"
+    assert record.parameters == {"device": pick_device("auto"), "task": "transcribe", "beam_size": 5,
+                                 "block_seconds": 600.0, "text": "hello there"}, "resolved options recorded, with the device auto chose"
     speechkit.load("transcribe", "fake", model="base")(speechkit.read(tone_wav))
     assert fakes.LOADS == ["tiny.en", "base"]
 

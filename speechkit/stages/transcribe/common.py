@@ -5,10 +5,10 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from speechkit.audio import SAMPLE_RATE, is_silent
 from speechkit.models import DEFAULT_WHISPER
@@ -24,15 +24,75 @@ BLOCK_SECONDS = 600.0
 """Ten minutes of 16 kHz float32 is 38 MB: peak memory stays flat however long the recording."""
 
 
+MULTILINGUAL_DEFAULT = "base"
+"""The packaged multilingual model, the default when what was asked needs more than English."""
+
+
+def english_only(model: str) -> bool:
+    """Whisper's English-only models are named ``*.en`` (tiny.en, base.en, ...), as are their hub ids."""
+    return model.rstrip("/").lower().endswith(".en")
+
+
+def needs_multilingual(values: dict[str, Any]) -> str | None:
+    """What in ``values`` an English-only model cannot do, in the flag's words (None: English suffices)."""
+    language = values.get("language")
+    if language and language != "en":
+        return f"--language {language}"
+    if values.get("task") == "translate":
+        return "--task translate"
+    if values.get("multilingual"):
+        return "--multilingual"
+    return None
+
+
+def pick_device(device: str) -> str:
+    """``auto`` is the GPU when CTranslate2 (built with CUDA, as torch's wheels are) sees one, else the CPU."""
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
 class WhisperOptions(BackendOptions):
     """What every Whisper backend takes."""
 
-    model: str = Field(DEFAULT_WHISPER, description="size name (tiny.en, base, ...), local model directory or hub id")
+    model: str = Field(DEFAULT_WHISPER, description=(
+        f"size name (tiny.en, base, ...), local model directory or hub id; default {DEFAULT_WHISPER}, or "
+        f"{MULTILINGUAL_DEFAULT} when a language other than en, translation or --multilingual is asked for"))
     language: str | None = Field(None, description="language code; detected when omitted")
-    device: str = Field("cpu", description="torch/CTranslate2 device")
+    task: Literal["transcribe", "translate"] = Field("transcribe", description="transcribe, or translate to English")
+    initial_prompt: str | None = Field(None, description="text the first window is conditioned on (names, spelling)")
+    temperature: float | None = Field(None, ge=0, description="sampling temperature (default: 0 with fallbacks)")
+    device: str = Field("auto", description="auto (a GPU when present), cpu or cuda")
     beam_size: int = Field(5, ge=1, description="beam width")
     block_seconds: float = Field(BLOCK_SECONDS, ge=30.0, description="audio decoded at once; longer files are streamed "
                                  "in blocks cut at quiet moments")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_model(cls, data: Any) -> Any:
+        """No model named: English-only tiny.en, unless what was asked needs a multilingual one."""
+        if isinstance(data, dict) and "model" not in data:
+            return {**data, "model": MULTILINGUAL_DEFAULT if needs_multilingual(data) else DEFAULT_WHISPER}
+        return data
+
+    @model_validator(mode="after")
+    def _model_can(self) -> WhisperOptions:
+        asked = needs_multilingual(self.model_dump())
+        if asked and english_only(self.model):
+            raise ValueError(f"model {self.model} is English-only and cannot do {asked}; "
+                             f"use a multilingual model such as --model {MULTILINGUAL_DEFAULT}")
+        return self
+
+    def decoding(self) -> dict[str, Any]:
+        """The decoding options every Whisper library names alike (task, initial_prompt, temperature), when set."""
+        out: dict[str, Any] = {"task": self.task}
+        if self.initial_prompt is not None:
+            out["initial_prompt"] = self.initial_prompt
+        if self.temperature is not None:
+            out["temperature"] = self.temperature
+        return out
 
 
 class CTranslate2Options(WhisperOptions):
@@ -94,6 +154,7 @@ class WhisperTranscriber(Backend):
         step, model, offset = f"transcribe {self.model}", None, 0.0
         found: list[Decoded] = []
         doc.segments = []
+        run.parameters["device"] = pick_device(self.options.device)  # what auto chose, for the provenance
         for samples in quiet_cuts(run.blocks(doc, self.options.block_seconds, "transcribe")):
             if not silent(samples):
                 if model is None:  # a model that cannot be found fails before any progress is shown

@@ -12,7 +12,12 @@ from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import CTranslate2Options, Decoded, Progress, WhisperTranscriber, WordTimestamps
+from speechkit.audio import SAMPLE_RATE
+from speechkit.stages.transcribe.common import (CTranslate2Options, Decoded, Progress, WhisperTranscriber,
+                                                WordTimestamps, pick_device)
+
+WINDOW_SECONDS = 30
+"""Whisper's window: batched decoding without VAD decodes the audio cut into these."""
 
 
 class FasterWhisperTranscriber(WhisperTranscriber):
@@ -27,28 +32,55 @@ class FasterWhisperTranscriber(WhisperTranscriber):
             "so its output is not reproducible"))
         feature_mask: dict[str, Any] | None = Field(
             None, description="SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)")
+        hotwords: str | None = Field(None, description="words to favour, given to the decoder as a prompt")
+        multilingual: bool = Field(False, description="detect the language of every segment (needs a multilingual model)")
+        vad: bool = Field(True, description="skip non-speech with Silero VAD (without it, batched decoding cuts 30 s windows)")
+        vad_threshold: float | None = Field(None, gt=0, lt=1, description="VAD speech probability threshold (0.5)")
+        vad_min_silence_ms: int | None = Field(None, ge=0, description="silence that ends a VAD speech chunk, in ms")
 
     def load(self) -> Loaded:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         o = self.options
         resolved = resolve_whisper(o.model)
-        model = WhisperModel(str(resolved.path), device=o.device, compute_type=o.compute_type, cpu_threads=o.threads)
+        model = WhisperModel(str(resolved.path), device=pick_device(o.device), compute_type=o.compute_type,
+                             cpu_threads=o.threads)
         return Loaded(BatchedInferencePipeline(model) if o.batch_size > 1 else model, str(resolved.path))
 
     def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         o = self.options
         kwargs: dict[str, Any] = dict(language=o.language, beam_size=o.beam_size, word_timestamps=o.word_timestamps,
-                                      vad_filter=True)
+                                      hotwords=o.hotwords, multilingual=o.multilingual, **o.decoding(),
+                                      **self.vad(samples.size / SAMPLE_RATE))
         if o.batch_size > 1:
             kwargs["batch_size"] = o.batch_size
         with masked_features(model, o.feature_mask) as masks:
             segments, info = model.transcribe(samples, **kwargs)
         if masks:
             run.parameters["feature_masks_drawn"] = masks
+        whisper = getattr(model, "model", model)  # the WhisperModel inside a BatchedInferencePipeline
         return Decoded(info.language, info.language_probability, (
             make_segment(seg.start, seg.end, seg.text,
                          [{"word": w.word, "start": w.start, "end": w.end, "score": w.probability}
                           for w in seg.words or []],
-                         avg_logprob=round(seg.avg_logprob, 4), no_speech_prob=round(seg.no_speech_prob, 4))
+                         avg_logprob=round(seg.avg_logprob, 4), no_speech_prob=round(seg.no_speech_prob, 4),
+                         language=self.segment_language(whisper, samples, seg.start, seg.end))
             for seg in segments))
+
+    def vad(self, duration: float) -> dict[str, Any]:
+        """faster-whisper's VAD arguments; batched decoding without VAD needs its windows given."""
+        o = self.options
+        if not o.vad:
+            windows = [{"start": s, "end": min(s + WINDOW_SECONDS, duration)}
+                       for s in range(0, int(duration) + 1, WINDOW_SECONDS) if s < duration]
+            return {"vad_filter": False, **({"clip_timestamps": windows} if o.batch_size > 1 else {})}
+        parameters = {k: v for k, v in (("threshold", o.vad_threshold), ("min_silence_duration_ms", o.vad_min_silence_ms))
+                      if v is not None}
+        return {"vad_filter": True, **({"vad_parameters": parameters} if parameters else {})}
+
+    def segment_language(self, whisper: Any, samples: np.ndarray, start: float, end: float) -> str | None:
+        """With ``multilingual``, the language detected on the segment's own audio: faster-whisper detects one
+        per window to decode it but does not return it."""
+        if not self.options.multilingual:
+            return None
+        return whisper.detect_language(samples[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]

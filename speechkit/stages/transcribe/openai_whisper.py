@@ -16,7 +16,7 @@ from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_openai_whisper
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language
+from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language, pick_device
 
 
 def load_checkpoint(path: Path, device: str) -> Any:
@@ -39,7 +39,7 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
 
     def load(self) -> Loaded:
         resolved = resolve_openai_whisper(self.options.model)
-        return Loaded(load_checkpoint(resolved.path, self.options.device), str(resolved.path))
+        return Loaded(load_checkpoint(resolved.path, pick_device(self.options.device)), str(resolved.path))
 
     @staticmethod
     def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:
@@ -60,7 +60,7 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
         beam = self.options.beam_size
         result = whisper.transcribe(model, samples, language=language, fp16=False, verbose=None,
                                     word_timestamps=self.options.word_timestamps,
-                                    beam_size=beam if beam and beam > 1 else None)
+                                    beam_size=beam if beam and beam > 1 else None, **self.options.decoding())
         return Decoded(language, probability, [
             make_segment(seg["start"], seg["end"], seg["text"],
                          [{"word": w["word"], "start": w["start"], "end": w["end"], "score": w["probability"]}

@@ -18,7 +18,7 @@ from speechkit.models.resolve import resolve_hf_whisper
 from speechkit.schema import Segment
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language
+from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language, pick_device
 
 WINDOW_FRAMES = 3000
 """Whisper's 30 s of log-mel frames; shorter audio is padded to it (short-form), longer goes long-form."""
@@ -34,15 +34,15 @@ class TransformersTranscriber(TorchWhisperTranscriber):
 
         logging.set_verbosity_error()  # generate() warns about defaults it fills in itself
         resolved = resolve_hf_whisper(self.options.model)
-        model = WhisperForConditionalGeneration.from_pretrained(resolved.path).to(self.options.device).eval()
+        model = WhisperForConditionalGeneration.from_pretrained(resolved.path).to(pick_device(self.options.device)).eval()
         return Loaded((model, WhisperProcessor.from_pretrained(resolved.path)), str(resolved.path))
 
-    def features(self, processor: Any, samples: np.ndarray) -> Any:
+    def features(self, processor: Any, samples: np.ndarray, model_device: Any) -> Any:
         inputs = processor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", truncation=False,
                            padding="longest", return_attention_mask=True)
         if inputs.input_features.shape[-1] < WINDOW_FRAMES:
             inputs = processor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True)
-        return inputs.to(self.options.device)
+        return inputs.to(model_device)
 
     @staticmethod
     def detect_language(model: Any, features: Any) -> tuple[str, float]:
@@ -63,7 +63,7 @@ class TransformersTranscriber(TorchWhisperTranscriber):
         import torch
 
         model, processor = loaded
-        inputs = self.features(processor, samples)
+        inputs = self.features(processor, samples, model.device)
         multilingual = model.generation_config.is_multilingual
         language, probability = choose_language(self.options.language, multilingual,
                                                 lambda: self.detect_language(model, inputs))
@@ -71,9 +71,20 @@ class TransformersTranscriber(TorchWhisperTranscriber):
         with torch.inference_mode():
             out = model.generate(**inputs, num_beams=self.options.beam_size, return_timestamps=True,
                                  return_segments=True, return_token_timestamps=words,
-                                 **({"language": language, "task": "transcribe"} if multilingual else {}))
+                                 **self.generate_options(processor, model, language, multilingual))
         return Decoded(language, probability,
                        [self.segment(processor.tokenizer, seg, words) for seg in out["segments"][0]])
+
+    def generate_options(self, processor: Any, model: Any, language: str, multilingual: bool) -> dict[str, Any]:
+        """task and language (multilingual models only), the prompt as token ids, and the temperature, for ``generate``."""
+        o, out = self.options, {}
+        if multilingual:
+            out.update(language=language, task=o.task)
+        if o.initial_prompt is not None:
+            out["prompt_ids"] = processor.get_prompt_ids(o.initial_prompt, return_tensors="pt").to(model.device)
+        if o.temperature is not None:
+            out.update(temperature=o.temperature, do_sample=o.temperature > 0)
+        return out
 
     @staticmethod
     def segment(tokenizer: Any, seg: dict[str, Any], words: bool) -> Segment:

@@ -16,7 +16,8 @@ from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import CTranslate2Options, Decoded, Progress, WhisperTranscriber, choose_language
+from speechkit.stages.transcribe.common import (CTranslate2Options, Decoded, Progress, WhisperTranscriber, choose_language,
+                                                pick_device)
 
 
 class WhisperXTranscriber(WhisperTranscriber):
@@ -24,7 +25,8 @@ class WhisperXTranscriber(WhisperTranscriber):
     libraries = ("whisperx", "faster-whisper", "ctranslate2", "pyannote.audio")
 
     Options = CTranslate2Options
-    load_fields = ("model", "device", "compute_type", "language", "threads", "beam_size")
+    load_fields = ("model", "device", "compute_type", "language", "threads", "beam_size", "task", "initial_prompt",
+                   "temperature")
 
     def load(self) -> Loaded:
         import whisperx
@@ -33,9 +35,12 @@ class WhisperXTranscriber(WhisperTranscriber):
         setup_logging("warning")  # whisperx logs progress to stdout, which carries the output paths
         o = self.options
         resolved = resolve_whisper(o.model)
-        return Loaded(whisperx.load_model(str(resolved.path), o.device, compute_type=o.compute_type, language=o.language,
-                                          vad_method="pyannote", local_files_only=True, threads=o.threads,
-                                          asr_options={"beam_size": o.beam_size}), str(resolved.path))
+        asr = {"beam_size": o.beam_size, "initial_prompt": o.initial_prompt,
+               **({"temperatures": [o.temperature]} if o.temperature is not None else {})}
+        return Loaded(whisperx.load_model(str(resolved.path), pick_device(o.device), compute_type=o.compute_type,
+                                          language=o.language, task=o.task, vad_method="pyannote",
+                                          local_files_only=True, threads=o.threads, asr_options=asr),
+                      str(resolved.path))
 
     def decode(self, pipeline: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         duration = samples.size / SAMPLE_RATE
