@@ -43,8 +43,9 @@ def measure(command: list[str]) -> dict:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     error = proc.stderr.read().decode(errors="replace").strip().splitlines()[-1:] if proc.stderr else []
-    return {"exit": os.waitstatus_to_exitcode(status), "wall_s": round(wall, 1),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "last_stderr": error}
+    code = os.waitstatus_to_exitcode(status)
+    return {"exit": code, "wall_s": round(wall, 1), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+            **({"error": error} if code else {})}
 
 
 def main() -> None:
