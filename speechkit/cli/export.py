@@ -8,6 +8,7 @@ import typer
 from speechkit.cli.app import app
 from speechkit.errors import OutputError
 from speechkit.export import FORMATS
+from speechkit.export.subtitles import SUBTITLES, CueLimits
 from speechkit.io import atomic_write_text, base_name, guard_output
 from speechkit.schema import Document
 
@@ -17,6 +18,9 @@ def export_command(
     document: Annotated[Path, typer.Argument(help="A speechkit (or WhisperX) JSON document.")],
     formats: Annotated[list[str], typer.Option("--format", "-f", help=f"One or more of: {', '.join(FORMATS)} (repeat, or comma-separate).")] = ["srt"],  # noqa: B006
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d")] = Path("."),
+    max_line_width: Annotated[int, typer.Option("--max-line-width", "--max_line_width", min=10, help="srt/vtt: characters per line.")] = CueLimits.max_line_width,
+    max_line_count: Annotated[int, typer.Option("--max-line-count", "--max_line_count", min=1, help="srt/vtt: lines per cue.")] = CueLimits.max_line_count,
+    max_cue_seconds: Annotated[float, typer.Option("--max-cue-seconds", min=0.5, help="srt/vtt: longest cue, in seconds.")] = CueLimits.max_cue_seconds,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
     wanted = [f.strip().lower() for item in formats for f in item.split(",") if f.strip()]
@@ -24,7 +28,9 @@ def export_command(
     if unknown:
         raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     doc = Document.load(document)
+    limits = CueLimits(max_line_width, max_line_count, max_cue_seconds)
     for fmt in dict.fromkeys(wanted):
         target = guard_output(output_dir / f"{base_name(document)}.{fmt}", [document])
-        atomic_write_text(target, FORMATS[fmt](doc))
+        text = FORMATS[fmt](doc, limits) if fmt in SUBTITLES else FORMATS[fmt](doc)  # type: ignore[call-arg]
+        atomic_write_text(target, text)
         typer.echo(str(target))

@@ -1,13 +1,36 @@
-"""SRT and WebVTT: one cue per segment, lines wrapped, the speaker named as WhisperX does."""
+"""SRT and WebVTT cues people can read: at most 2 lines of 42 characters and 7 seconds, never two speakers.
+
+Long segments (Whisper's are up to 30 s) are cut into cues at word boundaries, using the words' times;
+a segment without word times has its words timed by their share of its characters. The speaker is
+named as WhisperX does (``[SPEAKER_00]: ...``).
+"""
 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from speechkit.schema import Document, Segment
+from speechkit.segments import NO_SPACE_LANGUAGES
 
-MAX_LINE_WIDTH = 42
-"""Netflix's and the BBC's guideline for a subtitle line."""
+
+SUBTITLES = ("srt", "vtt")
+
+
+@dataclass(frozen=True)
+class CueLimits:
+    max_line_width: int = 42
+    """Netflix's and the BBC's guideline for a subtitle line."""
+    max_line_count: int = 2
+    max_cue_seconds: float = 7.0
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    speaker: str | None
+    words: list[str]
 
 
 def timestamp(seconds: float, decimal: str) -> str:
@@ -18,21 +41,63 @@ def timestamp(seconds: float, decimal: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{decimal}{ms:03d}"
 
 
-def cue_text(segment: Segment) -> str:
-    text = segment.text.strip().replace("-->", "->")  # the cue-timing arrow would end the cue early
-    if segment.speaker:
-        text = f"[{segment.speaker}]: {text}"
-    return "\n".join(textwrap.wrap(text, MAX_LINE_WIDTH)) or text
+def _timed_words(segment: Segment) -> list[tuple[str, float, float, str | None]]:
+    """(word, start, end, speaker) for every word; untimed words share the segment's time by characters.
+    Speakers come from a labelled segment only (a segment whose label was cleared shows none)."""
+    words = segment.words
+
+    def speaker(i: int) -> str | None:
+        return (words[i].speaker if words and words[i].speaker else segment.speaker) if segment.speaker else None
+
+    if words and all(w.start is not None and w.end is not None for w in words):
+        return [(w.word, w.start, w.end, speaker(i)) for i, w in enumerate(words)]  # type: ignore[misc]
+    tokens = [w.word for w in words] or segment.text.split()
+    total, at, out = sum(len(t) for t in tokens) or 1, 0, []
+    span = segment.end - segment.start
+    for i, token in enumerate(tokens):
+        start = segment.start + span * at / total
+        at += len(token)
+        out.append((token, start, segment.start + span * at / total, speaker(i) if words else segment.speaker))
+    return out
 
 
-def _cues(doc: Document, decimal: str) -> list[str]:
-    return [f"{timestamp(s.start, decimal)} --> {timestamp(s.end, decimal)}\n{cue_text(s)}\n"
-            for s in doc.segments if s.text.strip()]
+def _lines(text: str, limits: CueLimits) -> list[str]:
+    return textwrap.wrap(text, limits.max_line_width) or [text]
 
 
-def to_srt(doc: Document) -> str:
-    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(_cues(doc, ","), start=1))
+def cues(doc: Document, limits: CueLimits = CueLimits()) -> list[Cue]:
+    """The document's segments cut into cues within ``limits``, a new cue at every speaker change."""
+    out: list[Cue] = []
+    for segment in doc.segments:
+        cue: Cue | None = None
+        for word, start, end, speaker in _timed_words(segment):
+            if cue is not None and cue.speaker == speaker and _fits(cue, word, end, doc.language, limits):
+                cue.words.append(word)
+                cue.end = end
+                continue
+            cue = Cue(start, end, speaker, [word])
+            out.append(cue)
+    return out
 
 
-def to_vtt(doc: Document) -> str:
-    return "WEBVTT\n\n" + "\n".join(_cues(doc, "."))
+def _fits(cue: Cue, word: str, end: float, language: str | None, limits: CueLimits) -> bool:
+    text = cue_text(Cue(cue.start, end, cue.speaker, [*cue.words, word]), language)
+    return end - cue.start <= limits.max_cue_seconds and len(_lines(text, limits)) <= limits.max_line_count
+
+
+def cue_text(cue: Cue, language: str | None = None) -> str:
+    text = ("" if language in NO_SPACE_LANGUAGES else " ").join(cue.words).replace("-->", "->")  # the arrow ends a cue
+    return f"[{cue.speaker}]: {text}" if cue.speaker else text
+
+
+def _blocks(doc: Document, decimal: str, limits: CueLimits) -> list[str]:
+    return [f"{timestamp(c.start, decimal)} --> {timestamp(c.end, decimal)}\n"
+            f"{chr(10).join(_lines(cue_text(c, doc.language), limits))}\n" for c in cues(doc, limits) if c.words]
+
+
+def to_srt(doc: Document, limits: CueLimits = CueLimits()) -> str:
+    return "\n".join(f"{i}\n{block}" for i, block in enumerate(_blocks(doc, ",", limits), start=1))
+
+
+def to_vtt(doc: Document, limits: CueLimits = CueLimits()) -> str:
+    return "WEBVTT\n\n" + "\n".join(_blocks(doc, ".", limits))
