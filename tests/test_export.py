@@ -22,6 +22,13 @@ SPEECHKIT = str(Path(sys.executable).parent / "speechkit")
 WHISPERX_OPTIONS = {"max_line_width": None, "max_line_count": None, "highlight_words": False}
 
 
+def unnamed() -> Document:
+    """The full document with its speakers' names cleared, so text formats show the ids as WhisperX does."""
+    doc = full_document()
+    doc.speakers = [s.model_copy(update={"name": None}) for s in doc.speakers]
+    return doc
+
+
 def _whisperx(writer_class: type, doc: Document) -> str:
     """What WhisperX's own writer makes of the same segments (its segment-level path: no word lists)."""
     segments = [{"start": s.start, "end": s.end, "text": s.text, **({"speaker": s.speaker} if s.speaker else {})}
@@ -34,12 +41,12 @@ def _whisperx(writer_class: type, doc: Document) -> str:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_names_the_speakers(fmt):
-    text = FORMATS[fmt](full_document())
+    text = FORMATS[fmt](unnamed())
     assert "SPEAKER_00" in text and "SPEAKER_01" in text, f"{fmt} lost the speaker labels:\n{text}"
 
 
 def test_formats_without_speakers_carry_no_labels():
-    doc = full_document()
+    doc = unnamed()
     doc.segments = [s.model_copy(update={"speaker": None}) for s in doc.segments]
     assert "SPEAKER" not in FORMATS["srt"](doc) + FORMATS["vtt"](doc) + FORMATS["txt"](doc)
     assert FORMATS["tsv"](doc).splitlines()[0] == "start\tend\ttext"
@@ -73,19 +80,19 @@ def test_long_cues_wrap_at_42_characters():
 
 
 def test_srt_and_txt_match_whisperx_writers():
-    doc = full_document()
+    doc = unnamed()
     assert FORMATS["srt"](doc).rstrip() == _whisperx(WriteSRT, doc).rstrip()
     assert FORMATS["txt"](doc) == _whisperx(WriteTXT, doc)
 
 
 def test_tsv_is_whisperx_milliseconds_with_a_speaker_column():
-    rows = [line.split("\t") for line in FORMATS["tsv"](full_document()).splitlines()]
+    rows = [line.split("\t") for line in FORMATS["tsv"](unnamed()).splitlines()]
     assert rows == [["start", "end", "speaker", "text"], ["500", "1200", "SPEAKER_00", "Ask not."],
                     ["2000", "3000", "SPEAKER_01", "1963"]]
 
 
 def test_json_and_rttm_exports_read_back():
-    doc = full_document()
+    doc = unnamed()
     assert Document.from_dict(json.loads(FORMATS["json"](doc))) == doc
     turns = parse_rttm(FORMATS["rttm"](doc))["talk"]
     assert [(t.start, t.end, t.speaker) for t in turns] == [(0.4, 1.3, "SPEAKER_00"), (1.9, 3.1, "SPEAKER_01")]
@@ -97,7 +104,7 @@ def export(*args: str) -> subprocess.CompletedProcess:
 
 def test_several_formats_at_once(tmp_path):
     source = tmp_path / "talk.transcribe.json"
-    source.write_text(full_document().to_json())
+    source.write_text(unnamed().to_json())
     out = tmp_path / "out"
     result = export(str(source), "-f", "srt,vtt", "--format", "txt", "-f", "md", "-f", "srt", "-d", str(out))
     assert result.returncode == 0, result.stderr
@@ -105,12 +112,12 @@ def test_several_formats_at_once(tmp_path):
     assert result.stdout.split() == [str(p) for p in expected]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected), "no temporary files left"
     for path in expected:
-        assert path.read_text() == FORMATS[path.suffix[1:]](full_document())
+        assert path.read_text() == FORMATS[path.suffix[1:]](unnamed())
 
 
 def test_export_refuses_to_overwrite_its_input(tmp_path):
     source = tmp_path / "talk.json"
-    source.write_text(full_document().to_json())
+    source.write_text(unnamed().to_json())
     before = source.read_bytes()
     result = export(str(source), "-f", "json", "-d", str(tmp_path))
     assert result.returncode == 2
@@ -122,7 +129,7 @@ def test_export_refuses_to_overwrite_its_input(tmp_path):
 
 def test_unknown_format_is_one_line_and_writes_nothing(tmp_path):
     source = tmp_path / "talk.json"
-    source.write_text(full_document().to_json())
+    source.write_text(unnamed().to_json())
     result = export(str(source), "-f", "srt,docx", "-d", str(tmp_path / "out"))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "unknown format(s) docx" in result.stderr

@@ -58,3 +58,24 @@ def test_default_srt_of_real_recordings_keeps_every_cue_within_the_limits(data_d
 
     doc = speechkit.transcribe(data_dir / name, model="tiny.en")
     assert check_every_cue(to_srt(doc), CueLimits()) > len(doc.segments) // 2
+
+
+def test_speaker_names_show_in_every_text_export_and_ids_stay_in_json_and_rttm(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = ROOT / "examples" / "report" / "sample.json"
+    ids = [s.id for s in Document.load(source).speakers]
+    names = ",".join(f"{sid}=Person {i}" for i, sid in enumerate(ids))
+    speechkit = str(Path(sys.executable).parent / "speechkit")
+    proc = subprocess.run([speechkit, "export", str(source), "-f", "srt,vtt,txt,tsv,md,json,rttm", "--speaker-names", names,
+                           "-d", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for fmt in ("srt", "vtt", "txt", "tsv", "md"):
+        text = (tmp_path / f"sample.{fmt}").read_text()
+        assert "Person 0" in text and "Person 1" in text and ids[0] not in text, fmt
+    assert ids[0] in (tmp_path / "sample.rttm").read_text()
+    assert [s.name for s in Document.load(tmp_path / "sample.json").speakers] == ["Person 0", "Person 1"]
+    bad = subprocess.run([speechkit, "export", str(source), "--speaker-names", "SPEAKER_09=X", "-d", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("speechkit: error: no speaker SPEAKER_09 in this document")

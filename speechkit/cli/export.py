@@ -8,9 +8,13 @@ import typer
 from speechkit.cli.app import app
 from speechkit.errors import OutputError
 from speechkit.export import FORMATS
-from speechkit.export.subtitles import SUBTITLES, CueLimits
+from speechkit.export.subtitles import CueLimits, to_srt, to_vtt
+from speechkit.speaker_names import apply_names, labelled, parse_names
 from speechkit.io import atomic_write_text, base_name, guard_output
 from speechkit.schema import Document
+
+
+SUBTITLE_WRITERS = {"srt": to_srt, "vtt": to_vtt}
 
 
 @app.command("export")
@@ -20,6 +24,7 @@ def export_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d")] = Path("."),
     max_line_width: Annotated[int, typer.Option("--max-line-width", "--max_line_width", min=10, help="srt/vtt: characters per line.")] = CueLimits.max_line_width,
     max_line_count: Annotated[int, typer.Option("--max-line-count", "--max_line_count", min=1, help="srt/vtt: lines per cue.")] = CueLimits.max_line_count,
+    speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: names shown in every format.")] = None,
     max_cue_seconds: Annotated[float, typer.Option("--max-cue-seconds", min=0.5, help="srt/vtt: longest cue, in seconds.")] = CueLimits.max_cue_seconds,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
@@ -28,9 +33,11 @@ def export_command(
     if unknown:
         raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     doc = Document.load(document)
+    if speaker_names:
+        doc = apply_names(doc, parse_names(speaker_names))
     limits = CueLimits(max_line_width, max_line_count, max_cue_seconds)
     for fmt in dict.fromkeys(wanted):
         target = guard_output(output_dir / f"{base_name(document)}.{fmt}", [document])
-        text = FORMATS[fmt](doc, limits) if fmt in SUBTITLES else FORMATS[fmt](doc)  # type: ignore[call-arg]
+        text = SUBTITLE_WRITERS[fmt](labelled(doc), limits) if fmt in SUBTITLE_WRITERS else FORMATS[fmt](doc)
         atomic_write_text(target, text)
         typer.echo(str(target))

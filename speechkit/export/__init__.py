@@ -12,13 +12,15 @@ from speechkit.export.rttm import to_rttm
 from speechkit.export.subtitles import to_srt, to_vtt
 from speechkit.export.text import to_markdown, to_tsv, to_txt
 from speechkit.schema import Document
+from speechkit.speaker_names import labelled
 
 FORMATS: dict[str, Callable[[Document], str]] = {
-    "srt": to_srt,
-    "vtt": to_vtt,
-    "txt": to_txt,
-    "tsv": to_tsv,
+    "srt": lambda doc: to_srt(labelled(doc)),
+    "vtt": lambda doc: to_vtt(labelled(doc)),
+    "txt": lambda doc: to_txt(labelled(doc)),
+    "tsv": lambda doc: to_tsv(labelled(doc)),
     "json": lambda doc: doc.to_json() + "\n",
-    "md": to_markdown,
+    "md": lambda doc: to_markdown(labelled(doc)),
     "rttm": to_rttm,
 }
+"""Text formats show speakers' names where the document has them; JSON and RTTM keep the ids."""

@@ -14,9 +14,6 @@ from speechkit.schema import Document, Segment
 from speechkit.segments import NO_SPACE_LANGUAGES
 
 
-SUBTITLES = ("srt", "vtt")
-
-
 @dataclass(frozen=True)
 class CueLimits:
     max_line_width: int = 42
