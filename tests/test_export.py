@@ -147,3 +147,13 @@ def test_tsv_rows_and_markdown_lines_survive_hostile_text():
     markdown = to_markdown(doc)
     assert "<script>" not in markdown and "<b>" not in markdown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown and "line one line two &lt;b&gt;bold&lt;/b&gt;" in markdown
+
+
+def test_export_html_writes_the_interactive_report(tmp_path):
+    source = Path(__file__).resolve().parents[1] / "examples" / "report" / "sample.json"
+    proc = subprocess.run([SPEECHKIT, "export", str(source), "-f", "html", "-d", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "sample.html").read_text()
+    doc = Document.load(source)
+    assert '<audio id="player"' in page and 'id="timeline"' in page
+    assert doc.segments[0].words[0].word in page

@@ -17,10 +17,18 @@ from speechkit.schema import Document
 SUBTITLE_WRITERS = {"srt": to_srt, "vtt": to_vtt}
 
 
+def _render(fmt: str, doc: Document, limits: CueLimits, output_dir: Path) -> str:
+    if fmt == "html":  # the interactive report, its player pointing at the source relative to the page
+        from speechkit.report import audio_path, report_html
+
+        return report_html(doc, audio_path(doc, output_dir))
+    return SUBTITLE_WRITERS[fmt](labelled(doc), limits) if fmt in SUBTITLE_WRITERS else FORMATS[fmt](doc)
+
+
 @app.command("export")
 def export_command(
     document: Annotated[Path, typer.Argument(help="A speechkit (or WhisperX) JSON document.")],
-    formats: Annotated[list[str], typer.Option("--format", "-f", help=f"One or more of: {', '.join(FORMATS)} (repeat, or comma-separate).")] = ["srt"],  # noqa: B006
+    formats: Annotated[list[str], typer.Option("--format", "-f", help=f"One or more of: {', '.join(FORMATS)}, html (repeat, or comma-separate).")] = ["srt"],  # noqa: B006
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d")] = Path("."),
     max_line_width: Annotated[int, typer.Option("--max-line-width", "--max_line_width", min=10, help="srt/vtt: characters per line.")] = CueLimits.max_line_width,
     max_line_count: Annotated[int, typer.Option("--max-line-count", "--max_line_count", min=1, help="srt/vtt: lines per cue.")] = CueLimits.max_line_count,
@@ -29,15 +37,15 @@ def export_command(
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
     wanted = [f.strip().lower() for item in formats for f in item.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
+    unknown = [f for f in wanted if f not in (*FORMATS, "html")]
     if unknown:
-        raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+        raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)}, html)")
     doc = Document.load(document)
     if speaker_names:
         doc = apply_names(doc, parse_names(speaker_names))
     limits = CueLimits(max_line_width, max_line_count, max_cue_seconds)
     for fmt in dict.fromkeys(wanted):
         target = guard_output(output_dir / f"{base_name(document)}.{fmt}", [document])
-        text = SUBTITLE_WRITERS[fmt](labelled(doc), limits) if fmt in SUBTITLE_WRITERS else FORMATS[fmt](doc)
+        text = _render(fmt, doc, limits, output_dir)
         atomic_write_text(target, text)
         typer.echo(str(target))
