@@ -15,28 +15,8 @@ from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
 from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
+from speechkit.stages.transcribe.languages import MULTILINGUAL_DEFAULT, english_only, needs_multilingual, warn_if_not_english
 from speechkit.stages.transcribe.repair import repair
-
-
-MULTILINGUAL_DEFAULT = "base"
-"""The packaged multilingual model, the default when what was asked needs more than English."""
-
-
-def english_only(model: str) -> bool:
-    """Whisper's English-only models are named ``*.en`` (tiny.en, base.en, ...), as are their hub ids."""
-    return model.rstrip("/").lower().endswith(".en")
-
-
-def needs_multilingual(values: dict[str, Any]) -> str | None:
-    """What in ``values`` an English-only model cannot do, in the flag's words (None: English suffices)."""
-    language = values.get("language")
-    if language and language != "en":
-        return f"--language {language}"
-    if values.get("task") == "translate":
-        return "--task translate"
-    if values.get("multilingual"):
-        return "--multilingual"
-    return None
 
 
 def pick_device(device: str) -> str:
@@ -60,6 +40,10 @@ class WhisperOptions(BackendOptions):
     temperature: float | None = Field(None, ge=0, description="sampling temperature (default: 0 with fallbacks)")
     device: str = Field("auto", description="auto (a GPU when present), cpu or cuda")
     beam_size: int = Field(5, ge=1, description="beam width")
+    language_check: bool = Field(False, description=(
+        "with an English-only model and no language given, warn when speech sounds like another language "
+        f"(up to 4 windows of 30 s through {MULTILINGUAL_DEFAULT}'s detector, ~2 s each on 2 CPUs: on for "
+        "`speechkit transcribe`, off by default elsewhere so stress grids and benchmarks keep their cost)"))
 
     @model_validator(mode="before")
     @classmethod
@@ -160,6 +144,9 @@ class WhisperTranscriber(Backend):
         doc.segments, notes = repair(doc.segments, samples.size / SAMPLE_RATE, decoded.language)
         run.notes.extend(notes)
         doc.language = decoded.language
+        if (self.options.language_check and doc.segments and self.options.language is None
+                and english_only(self.model or "")):
+            run.notes.extend(filter(None, [warn_if_not_english(self.model or "", samples)]))
         if decoded.language_probability is not None:
             doc.language_probability = round(float(decoded.language_probability), 4)
         return doc
