@@ -85,7 +85,7 @@ def test_one_stage_loads_its_model_once_for_two_files(fake, tone_wav, tmp_path):
     record = first.provenance[-1]
     assert record.model_path == "/fake/tiny.en" and record.notes == ["fake weights: plumbing only"]
     assert record.parameters == {"device": pick_device("auto"), "task": "transcribe", "beam_size": 5,
-                                 "block_seconds": 600.0, "text": "hello there"}, "resolved options recorded, with the device auto chose"
+                                 "block_seconds": 600.0, "language_check": False, "text": "hello there"}, "resolved options, the device auto chose"
     speechkit.load("transcribe", "fake", model="base")(speechkit.read(tone_wav))
     assert fakes.LOADS == ["tiny.en", "base"]
 

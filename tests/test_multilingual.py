@@ -43,3 +43,17 @@ def test_translate_gives_english_for_both_halves(data_dir, tmp_path):
     for half in halves(doc):
         text = words(" ".join(s["text"] for s in half))
         assert len(text & ENGLISH) >= 3 and not text & {"der", "die", "und"}, half
+
+
+@pytest.mark.slow
+def test_an_english_only_model_warns_on_german_and_not_on_english(data_dir):
+    import speechkit
+
+    stage = speechkit.load("transcribe", model="tiny.en", language_check=True)
+    german = stage(speechkit.read(data_dir / "multilingual.mp3")).provenance[-1].notes
+    english = stage(speechkit.read(data_dir / "jfk.flac")).provenance[-1].notes
+    assert [n for n in german if n.startswith("English-only model tiny.en heard de")], german
+    assert not [n for n in english if "English-only" in n], english
+    unchecked = speechkit.load("transcribe", model="tiny.en")  # off by default outside the CLI
+    assert not [n for n in unchecked(speechkit.read(data_dir / "multilingual.mp3")).provenance[-1].notes
+                if "English-only" in n]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
@@ -87,3 +88,14 @@ def test_version_and_global_options(tmp_path):
     assert both.returncode == 2 and "contradict" in both.stderr
     help_text = subprocess.run([*SPEECHKIT, "--help"], capture_output=True, text=True, timeout=60).stdout
     assert "--install-completion" in help_text and "--quiet" in help_text and "--verbose" in help_text
+
+
+def test_library_prints_go_to_the_log_not_stdout(capsys, caplog):
+    from speechkit.chatter import to_log
+
+    with caplog.at_level(logging.INFO, logger="speechkit"), to_log("pyannote"):
+        print("Found only 1 clusters. Using a smaller value might help.")
+        print("no newline", end="")
+    assert capsys.readouterr().out == "", "stdout keeps carrying only output paths"
+    assert [r.getMessage() for r in caplog.records] == [
+        "pyannote: Found only 1 clusters. Using a smaller value might help.", "pyannote: no newline"]

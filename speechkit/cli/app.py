@@ -1,6 +1,7 @@
 """The Typer application every command module attaches to, with the options every command shares."""
 
 import logging
+import sys
 import warnings
 from typing import Annotated
 
@@ -27,6 +28,13 @@ def set_verbosity(quiet: bool, verbose: bool) -> None:
     default they are hidden, e.g. pyannote's "Found only 1 clusters", which is expected on one speaker)."""
     from speechkit.progress import stderr
 
+    own = logging.getLogger("speechkit")  # speechkit's own warnings: one line each on stderr, unless quiet
+    if not own.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        own.addHandler(handler)
+        own.propagate = False
+    own.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     if verbose:
         warnings.resetwarnings()
         logging.basicConfig(level=logging.INFO)

@@ -25,7 +25,7 @@ def diarize_command(
     min_speakers: Annotated[int | None, typer.Option("--min-speakers", help=described(Options, "min_speakers"))] = None,
     max_speakers: Annotated[int | None, typer.Option("--max-speakers", help=described(Options, "max_speakers"))] = None,
     pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
-    token: Annotated[str | None, typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
+    token: Annotated[str | None, typer.Option("--token", "--hf-token", "--hf_token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
     block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help=described(Options, "threads"))] = None,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file, stored in the document.")] = None,

@@ -34,6 +34,7 @@ def transcribe_command(
     vad: Annotated[bool | None, typer.Option("--vad/--no-vad", help=_help("vad", "faster-whisper"))] = None,
     vad_threshold: Annotated[float | None, typer.Option("--vad-threshold", "--vad_threshold", help=_help("vad_threshold", "faster-whisper"))] = None,
     vad_min_silence_ms: Annotated[int | None, typer.Option("--vad-min-silence-ms", "--vad_min_silence_ms", help=_help("vad_min_silence_ms", "faster-whisper"))] = None,
+    language_check: Annotated[bool, typer.Option("--language-check/--no-language-check", help=_help("language_check"))] = True,
     device: Annotated[str | None, typer.Option("--device", help=_help("device"))] = None,
     compute_type: Annotated[str | None, typer.Option("--compute-type", "--compute_type", help=_help("compute_type", "faster-whisper, whisperx"))] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", "--batch_size", help=_help("batch_size", "faster-whisper, whisperx"))] = None,
@@ -44,6 +45,7 @@ def transcribe_command(
 ) -> None:
     """Transcribe (or translate) speech with Whisper; word timestamps and language detection included."""
     stage = make_backend("transcribe", backend, model=model, language=language, task=task, multilingual=multilingual,
+                         language_check=language_check,
                          initial_prompt=initial_prompt, hotwords=hotwords, temperature=temperature, vad=vad,
                          vad_threshold=vad_threshold, vad_min_silence_ms=vad_min_silence_ms, device=device,
                          compute_type=compute_type, batch_size=batch_size, beam_size=beam_size)

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import Field, SecretStr
 
 from speechkit.audio import SAMPLE_RATE
+from speechkit.chatter import to_log
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
 from speechkit.schema import SpeakerTurn
@@ -115,8 +116,9 @@ class PyannoteDiarizer(DiarizationBackend):
                       run: Run) -> BlockResult:
         import torch
 
-        output = pipeline({"waveform": torch.from_numpy(samples)[None], "sample_rate": SAMPLE_RATE, "uri": "block"},
-                          hook=step_hook(run, f"diarize {self.name}"), **counts)
+        with to_log("pyannote"):  # it prints "Found only 1 clusters" when one speaker is expected
+            output = pipeline({"waveform": torch.from_numpy(samples)[None], "sample_rate": SAMPLE_RATE,
+                               "uri": "block"}, hook=step_hook(run, f"diarize {self.name}"), **counts)
         diarization = getattr(output, "speaker_diarization", output)
         exclusive = getattr(output, "exclusive_speaker_diarization", diarization)
         centroids = getattr(output, "speaker_embeddings", None)

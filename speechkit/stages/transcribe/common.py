@@ -17,32 +17,12 @@ from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
 from speechkit.samples import quiet_cuts
 from speechkit.segments import shifted
+from speechkit.stages.transcribe.languages import MULTILINGUAL_DEFAULT, english_only, needs_multilingual, warn_if_not_english
 from speechkit.stages.transcribe.repair import repair
 
 
 BLOCK_SECONDS = 600.0
 """Ten minutes of 16 kHz float32 is 38 MB: peak memory stays flat however long the recording."""
-
-
-MULTILINGUAL_DEFAULT = "base"
-"""The packaged multilingual model, the default when what was asked needs more than English."""
-
-
-def english_only(model: str) -> bool:
-    """Whisper's English-only models are named ``*.en`` (tiny.en, base.en, ...), as are their hub ids."""
-    return model.rstrip("/").lower().endswith(".en")
-
-
-def needs_multilingual(values: dict[str, Any]) -> str | None:
-    """What in ``values`` an English-only model cannot do, in the flag's words (None: English suffices)."""
-    language = values.get("language")
-    if language and language != "en":
-        return f"--language {language}"
-    if values.get("task") == "translate":
-        return "--task translate"
-    if values.get("multilingual"):
-        return "--multilingual"
-    return None
 
 
 def pick_device(device: str) -> str:
@@ -68,6 +48,10 @@ class WhisperOptions(BackendOptions):
     beam_size: int = Field(5, ge=1, description="beam width")
     block_seconds: float = Field(BLOCK_SECONDS, ge=30.0, description="audio decoded at once; longer files are streamed "
                                  "in blocks cut at quiet moments")
+    language_check: bool = Field(False, description=(
+        "with an English-only model and no language given, warn when speech sounds like another language "
+        f"(up to 4 windows of 30 s through {MULTILINGUAL_DEFAULT}'s detector, ~2 s each on 2 CPUs: on for "
+        "`speechkit transcribe`, off by default elsewhere so stress grids and benchmarks keep their cost)"))
 
     @model_validator(mode="before")
     @classmethod
@@ -153,10 +137,12 @@ class WhisperTranscriber(Backend):
         total = round(doc.audio.duration, 1) if doc.audio and doc.audio.duration else None
         step, model, offset = f"transcribe {self.model}", None, 0.0
         found: list[Decoded] = []
+        heard: np.ndarray | None = None  # the first block with sound, for the language check
         doc.segments = []
         run.parameters["device"] = pick_device(self.options.device)  # what auto chose, for the provenance
         for samples in quiet_cuts(run.blocks(doc, self.options.block_seconds, "transcribe")):
             if not silent(samples):
+                heard = samples if heard is None and self.options.language_check else heard
                 if model is None:  # a model that cannot be found fails before any progress is shown
                     model = self.loaded_model(run)
                     run.progress(step, 0, total)
@@ -169,6 +155,9 @@ class WhisperTranscriber(Backend):
         doc.segments, notes = repair(doc.segments, offset, found[0].language)
         run.notes.extend(notes)
         doc.language = found[0].language
+        if (self.options.language_check and doc.segments and self.options.language is None
+                and english_only(self.model or "") and heard is not None):
+            run.notes.extend(filter(None, [warn_if_not_english(self.model or "", heard)]))
         if found[0].language_probability is not None:
             doc.language_probability = round(float(found[0].language_probability), 4)
         return doc

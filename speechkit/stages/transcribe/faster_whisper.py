@@ -15,9 +15,7 @@ from speechkit.stages.run import Run
 from speechkit.audio import SAMPLE_RATE
 from speechkit.stages.transcribe.common import (CTranslate2Options, Decoded, Progress, WhisperTranscriber,
                                                 WordTimestamps, pick_device)
-
-WINDOW_SECONDS = 30
-"""Whisper's window: batched decoding without VAD decodes the audio cut into these."""
+from speechkit.stages.transcribe.languages import WINDOW_SECONDS
 
 
 class FasterWhisperTranscriber(WhisperTranscriber):
