@@ -49,3 +49,19 @@ def test_three_inputs_give_three_documents_and_a_corrupt_one_fails_alone(data_di
         words = Document.load(tmp_path / "out" / f"utt{i}.transcribe.json").text.lower()
         reference = path.with_suffix(".txt").read_text().lower().split()
         assert sum(w.strip(".,") in reference for w in words.split()) >= len(reference) // 2, words
+
+
+def test_output_formats_are_checked_before_any_work_and_all_means_every_one(data_dir: Path, tmp_path: Path) -> None:
+    from speechkit.cli.export import ALL, parse_formats
+
+    assert parse_formats(["all"]) == list(ALL) and parse_formats(["srt,vtt", "srt"]) == ["srt", "vtt"]
+    proc = speechkit("transcribe", str(data_dir / "jfk.flac"), "-f", "srt,docx", "-d", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "unknown format(s) docx" in proc.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_transcribe_writes_the_asked_formats_beside_its_document(data_dir: Path, tmp_path: Path) -> None:
+    proc = speechkit("transcribe", str(data_dir / "jfk.flac"), "--output_format", "srt,txt", "-d", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["jfk.srt", "jfk.transcribe.json", "jfk.txt"]
+    assert "country" in (tmp_path / "out" / "jfk.txt").read_text()

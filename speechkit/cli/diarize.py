@@ -7,7 +7,8 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
-from speechkit.cli.each import InputsArg, each_input
+from speechkit.cli.each import InputsArg, each_input, write_all
+from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.inputs import load_input
 from speechkit.schema import Document
 from speechkit.speaker_names import apply_names, parse_names
@@ -30,6 +31,7 @@ def diarize_command(
     threads: Annotated[int | None, typer.Option("--threads", min=1, help=described(Options, "threads"))] = None,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file, stored in the document.")] = None,
     channel: ChannelOpt = None,
+    output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
@@ -43,5 +45,6 @@ def diarize_command(
     options = {"pipeline": pipeline, "token": token} if backend == "pyannote" else {}
     stage = make_backend("diarize", backend, num_speakers=num_speakers, min_speakers=min_speakers,
                          max_speakers=max_speakers, block_seconds=block_seconds, threads=threads, **options)
+    formats = parse_formats(output_format)
     each_input(inputs, "diarize", output, output_dir,
-               lambda item, target: write_document(named(run_backend(stage, load_input(item, channel))), target))
+               lambda item, target: write_all(named(run_backend(stage, load_input(item, channel))), item, target, formats))

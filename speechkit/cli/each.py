@@ -11,14 +11,23 @@ from typing import Annotated
 
 import typer
 
-from speechkit.cli.common import output_target
+from speechkit.cli.common import output_target, write_document
 from speechkit.downloads import url_key
 from speechkit.errors import OutputError, SpeechkitError
 from speechkit.io import base_name
+from speechkit.schema import Document
 from speechkit.sources import expand_inputs
 
 InputsArg = Annotated[list[str], typer.Argument(
     metavar="INPUTS...", help="Files, globs, directories or @list.txt (one per line); audio/video or documents (.json).")]
+
+
+def write_all(doc: Document, item: str, target: Path, formats: list[str]) -> None:
+    """The stage's document, then each asked-for export beside it under the document's own name."""
+    from speechkit.cli.export import write_formats
+
+    write_document(doc, target)
+    write_formats(doc, target.name.removesuffix(".json").rsplit(".", 1)[0], target.parent, formats, [Path(item)])
 
 
 def unique_names(items: Sequence[str]) -> dict[str, str]:

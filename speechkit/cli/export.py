@@ -36,16 +36,33 @@ def export_command(
     max_cue_seconds: Annotated[float, typer.Option("--max-cue-seconds", min=0.5, help="srt/vtt: longest cue, in seconds.")] = CueLimits.max_cue_seconds,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
-    wanted = [f.strip().lower() for item in formats for f in item.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in (*FORMATS, "html")]
-    if unknown:
-        raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(FORMATS)}, html)")
+    wanted = parse_formats(formats)
     doc = Document.load(document)
     if speaker_names:
         doc = apply_names(doc, parse_names(speaker_names))
-    limits = CueLimits(max_line_width, max_line_count, max_cue_seconds)
-    for fmt in dict.fromkeys(wanted):
-        target = guard_output(output_dir / f"{base_name(document)}.{fmt}", [document])
-        text = _render(fmt, doc, limits, output_dir)
-        atomic_write_text(target, text)
+    write_formats(doc, base_name(document), output_dir, wanted, [document],
+                  CueLimits(max_line_width, max_line_count, max_cue_seconds))
+
+
+ALL = (*FORMATS, "html")
+OutputFormatOpt = Annotated[list[str] | None, typer.Option(
+    "--output-format", "--output_format", "-f", help=f"Also write these formats beside the document: {', '.join(ALL)} or all (repeat, or comma-separate).")]
+
+
+def parse_formats(formats: list[str] | None) -> list[str]:
+    """Format names from repeated or comma-separated options (``all`` for every one), checked before any work."""
+    wanted = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
+    if "all" in wanted:
+        return list(ALL)
+    unknown = [f for f in wanted if f not in ALL]
+    if unknown:
+        raise OutputError(f"unknown format(s) {', '.join(unknown)} (choose from {', '.join(ALL)} or all)")
+    return list(dict.fromkeys(wanted))
+
+
+def write_formats(doc: Document, name: str, output_dir: Path, formats: list[str], inputs: list[Path],
+                  limits: CueLimits = CueLimits()) -> None:
+    for fmt in formats:
+        target = guard_output(output_dir / f"{name}.{fmt}", inputs)
+        atomic_write_text(target, _render(fmt, doc, limits, output_dir))
         typer.echo(str(target))

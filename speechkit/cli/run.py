@@ -8,6 +8,7 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.each import finish, unique_names
+from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.errors import OutputError, SpeechkitError
 from speechkit.io import base_name
 from speechkit.pipeline import load_config, run_pipeline
@@ -22,10 +23,13 @@ def run_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="Where stage documents and reports go.")] = Path("speechkit-out"),
     start: Annotated[str | None, typer.Option("--from", help="First stage to (re)run; earlier stages' documents are reused.")] = None,
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
+    output_format: OutputFormatOpt = None,
     overrides: Annotated[list[str] | None, typer.Option("--set", help="Override the config: STAGE.OPTION=VALUE (e.g. transcribe.model=tiny.en), STAGE.backend=NAME or report.formats=[md,srt]; repeatable.")] = None,
 ) -> None:
     """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
-    loaded = load_config(config, overrides or [])  # every stage's options are checked here, before any input is read
+    formats = parse_formats(output_format)
+    extra = [f"report.formats=[{', '.join(formats)}]"] if formats else []
+    loaded = load_config(config, [*(overrides or []), *extra])  # every stage's options are checked here, before any input is read
     items: list[str | None] = list(expand_inputs(inputs)) if inputs else [None]
     if len(items) > 1:
         _refuse_shared_names([str(i) for i in items], output_dir)

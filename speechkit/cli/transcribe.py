@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.each import InputsArg, each_input
+from speechkit.cli.each import InputsArg, each_input, write_all
+from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.inputs import load_input
 from speechkit.stages.transcribe import DEFAULT
@@ -40,6 +41,7 @@ def transcribe_command(
     batch_size: Annotated[int | None, typer.Option("--batch-size", "--batch_size", help=_help("batch_size", "faster-whisper, whisperx"))] = None,
     beam_size: Annotated[int | None, typer.Option("--beam-size", "--beam_size", help=_help("beam_size"))] = None,
     channel: ChannelOpt = None,
+    output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
@@ -49,5 +51,6 @@ def transcribe_command(
                          initial_prompt=initial_prompt, hotwords=hotwords, temperature=temperature, vad=vad,
                          vad_threshold=vad_threshold, vad_min_silence_ms=vad_min_silence_ms, device=device,
                          compute_type=compute_type, batch_size=batch_size, beam_size=beam_size)
+    formats = parse_formats(output_format)
     each_input(inputs, "transcribe", output, output_dir,
-               lambda item, target: write_document(run_backend(stage, load_input(item, channel)), target))
+               lambda item, target: write_all(run_backend(stage, load_input(item, channel)), item, target, formats))
