@@ -403,7 +403,7 @@ def test_bad_stress_settings_are_refused_before_any_cell(tmp_path, data_dir, arg
 
 @pytest.mark.parametrize(("args", "problem"), [
     (["transcribe", "x.wav", "--beam-size", "abc"], "Invalid value for '--beam-size'"),
-    (["transcribe", "x.wav", "--temperature", "1"], "No such option: --temperature"),
+    (["transcribe", "x.wav", "--temprature", "1"], "No such option: --temprature"),
     (["nosuch"], "No such command 'nosuch'"),
     (["export"], "Missing argument 'document'"),
     (["eval", "wer", "hyp.json"], "Missing argument 'reference'"),
