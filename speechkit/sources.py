@@ -8,11 +8,13 @@ happens before any work, so a typo fails in a second naming what matched nothing
 from __future__ import annotations
 
 import glob
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from speechkit.downloads import is_url
-from speechkit.errors import SpeechkitError
+from speechkit.downloads import is_url, url_key
+from speechkit.errors import OutputError, SpeechkitError
+from speechkit.io import base_name
 
 MEDIA_SUFFIXES = frozenset(
     ".wav .flac .mp3 .m4a .aac .ogg .opus .oga .wma .aiff .aif .amr .webm .mp4 .mkv .mov .avi .m4v .ts .3gp".split()
@@ -85,3 +87,21 @@ def _beside(line: str, folder: Path) -> str:
     """A list entry (a path or ``@list``) with a relative path taken from the list's own folder."""
     prefix, path = ("@", line[1:]) if line.startswith("@") else ("", line)
     return prefix + (path if Path(path).is_absolute() else str(folder / path))
+
+
+def unique_names(items: Sequence[str]) -> dict[str, str]:
+    """Each input's output name: its base name, plus a short hash of its path where two inputs share one
+    (``a/talk.wav`` and ``b/talk.wav`` in one output folder must not overwrite each other)."""
+    bases = {item: base_name(item) or "document" for item in items}
+    shared = Counter(bases.values())
+    return {item: base if shared[base] == 1 else f"{base}-{url_key(str(Path(item).resolve()))}"
+            for item, base in bases.items()}
+
+
+def refuse_shared_names(items: Sequence[str], output_dir: Path) -> None:
+    """``run`` and ``batch`` name a run's documents after its input, so two inputs of one name would share them."""
+    names = unique_names(items)
+    clashing = [item for item in items if names[item] != (base_name(item) or "document")]
+    if clashing:
+        raise OutputError(f"{' and '.join(clashing)} have one name, so their documents would share {output_dir}; "
+                          "run them with different --output-dir")

@@ -22,3 +22,16 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+
+def set_process_threads(threads: int) -> None:
+    """A worker's share of the cores for torch and for the BLAS/OpenMP pools already loaded (numpy's
+    OpenBLAS sums in a thread-dependent order), so a worker given ``threads`` computes exactly what any
+    other worker given ``threads`` does, whatever the engine started it with."""
+    import numpy  # noqa: F401 - loads OpenBLAS, so the limit reaches it
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(threads)
+    threadpool_limits(threads)

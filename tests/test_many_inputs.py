@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from speechkit.cli.each import unique_names
+from speechkit.sources import unique_names
 from speechkit.schema import Document
 
 SPEECHKIT = str(Path(sys.executable).parent / "speechkit")

@@ -12,7 +12,7 @@ import warnings
 from speechkit.cli.app import app
 from speechkit.errors import SpeechkitError
 
-COMMANDS = ("schema", "download", "augment", "transcribe", "align", "diarize", "summarize", "eval", "export", "stress", "run", "models", "configs")
+COMMANDS = ("schema", "download", "augment", "transcribe", "align", "diarize", "summarize", "eval", "export", "stress", "run", "batch", "models", "configs")
 """Command modules, in pipeline order; each attaches its commands to ``app``."""
 
 

@@ -4,7 +4,6 @@ input reported while the others go on, with a summary and a non-zero exit at the
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +11,9 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.common import output_target, write_document
-from speechkit.downloads import url_key
 from speechkit.errors import OutputError, SpeechkitError
-from speechkit.io import base_name
 from speechkit.schema import Document
-from speechkit.sources import expand_inputs
+from speechkit.sources import expand_inputs, unique_names
 
 InputsArg = Annotated[list[str], typer.Argument(
     metavar="INPUTS...", help="Files, globs, directories or @list.txt (one per line); audio/video or documents (.json).")]
@@ -28,15 +25,6 @@ def write_all(doc: Document, item: str, target: Path, formats: list[str]) -> Non
 
     write_document(doc, target)
     write_formats(doc, target.name.removesuffix(".json").rsplit(".", 1)[0], target.parent, formats, [Path(item)])
-
-
-def unique_names(items: Sequence[str]) -> dict[str, str]:
-    """Each input's output name: its base name, plus a short hash of its path where two inputs share one
-    (``a/talk.wav`` and ``b/talk.wav`` in one output folder must not overwrite each other)."""
-    bases = {item: base_name(item) or "document" for item in items}
-    shared = Counter(bases.values())
-    return {item: base if shared[base] == 1 else f"{base}-{url_key(str(Path(item).resolve()))}"
-            for item, base in bases.items()}
 
 
 def each_input(inputs: Sequence[str], stage: str, output: Path | None, output_dir: Path,

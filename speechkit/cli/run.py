@@ -7,13 +7,12 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.each import finish, unique_names
+from speechkit.cli.each import finish
 from speechkit.cli.export import OutputFormatOpt, parse_formats
-from speechkit.errors import OutputError, SpeechkitError
-from speechkit.io import base_name
+from speechkit.errors import SpeechkitError
 from speechkit.pipeline import load_config, run_pipeline
 from speechkit.progress import RichHook
-from speechkit.sources import expand_inputs
+from speechkit.sources import expand_inputs, refuse_shared_names
 
 
 @app.command("run")
@@ -32,7 +31,7 @@ def run_command(
     loaded = load_config(config, [*(overrides or []), *extra])  # every stage's options are checked here, before any input is read
     items: list[str | None] = list(expand_inputs(inputs)) if inputs else [None]
     if len(items) > 1:
-        _refuse_shared_names([str(i) for i in items], output_dir)
+        refuse_shared_names([str(i) for i in items], output_dir)
     failed = []
     with RichHook() as hook:
         for item in items:
@@ -49,11 +48,3 @@ def run_command(
     if len(items) > 1:
         finish("run", items, failed)
 
-
-def _refuse_shared_names(items: list[str], output_dir: Path) -> None:
-    """A run's documents are named after its input, so two inputs of one name would share them."""
-    names = unique_names(items)
-    clashing = [item for item in items if names[item] != (base_name(item) or "document")]
-    if clashing:
-        raise OutputError(f"{' and '.join(clashing)} have one name, so their documents would share {output_dir}; "
-                          "run them with different --output-dir")

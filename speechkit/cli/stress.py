@@ -23,6 +23,8 @@ def stress_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="Results, report and the per-cell cache.")] = Path("stress"),
     workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes (each loads each model once).")] = 1,
     shard_spec: Annotated[str | None, typer.Option("--shard", help="Run only shard i of n (i/n): every n-th cell from i.")] = None,
+    engine: Annotated[str, typer.Option("--engine", "-e", help="local (worker processes here) or ray (actors on a Ray cluster).")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster to join (HOST:PORT or auto); default: a private local one.")] = None,
     list_cells: Annotated[bool, typer.Option("--list-cells", help="Print the cells (JSON lines, with their cache key) and exit.")] = False,
 ) -> None:
     """Stress-test ASR: augment -> transcribe -> WER per condition, level, seed and model; cached and resumable."""
@@ -40,7 +42,8 @@ def stress_command(
             typer.echo(json.dumps(cell.as_dict()))
         return
     with RichHook() as hook:
-        run = run_stress(config, items, output_dir, workers=workers, shard_of=shard_of, hook=hook)
+        run = run_stress(config, items, output_dir, workers=workers, shard_of=shard_of, hook=hook, engine=engine,
+                         address=address)
     missing = f", {run.missing} of {run.total} still missing (other shards?)" if run.missing else ""
     typer.echo(f"{run.ran} cell(s) run, {run.cached} cached{missing}", err=True)
     for path in run.paths.values():

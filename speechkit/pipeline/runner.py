@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,11 @@ from speechkit.samples import AudioStore
 from speechkit.schema import Document
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Hook
+
+
+Executor = Callable[[StageSpec, dict[str, Any], Document], Document]
+"""``execute(spec, options, doc)`` applies one stage somewhere else (``speechkit batch --engine ray``
+sends it to a Ray actor holding the stage's model); by default stages run in this process."""
 
 
 class PipelineError(SpeechkitError):
@@ -73,9 +79,12 @@ def _select(stages: list[StageSpec], start: str | None, stop: str | None) -> tup
 
 class Runner:
     def __init__(self, config: PipelineConfig, output_dir: Path, start: str | None, stop: str | None,
-                 source: str, hook: Hook | None = None) -> None:
+                 source: str, hook: Hook | None = None, execute: Executor | None = None,
+                 quiet: bool = False) -> None:
         self.config = config
         self.hook = hook
+        self.execute = execute
+        self.quiet = quiet
         self._backends: dict[str, Backend] = {}
         self.out = output_dir
         self.source = source
@@ -133,7 +142,10 @@ class Runner:
         t0 = time.perf_counter()
         self.log(spec.stage, f"running {spec.backend} on {job}")
         target = guard_output(self.path(job, spec.stage), [self.source])
-        doc = self.backend(spec)(doc, hook=self.hook, audio=audio)
+        if self.execute is not None:
+            doc = self.execute(spec, self.options(spec), doc)
+        else:
+            doc = self.backend(spec)(doc, hook=self.hook, audio=audio)
         atomic_write_text(target, doc.to_json() + "\n")
         self.manifest.record(job, spec.stage, fingerprint, target, spec.backend)
         self.log(spec.stage, f"done in {time.perf_counter() - t0:.1f} s -> {target}")
@@ -174,9 +186,9 @@ class Runner:
             return [JobResult(name=j, document=d, documents={"download": self.path(j, "download")}) for j, d in jobs]
         return [self.run_job(job, doc, upstream, begin) for job, doc in jobs]
 
-    @staticmethod
-    def log(stage: str, message: str) -> None:
-        stderr.print(f"[bold]{stage}[/bold]: {message}", highlight=False, soft_wrap=True)
+    def log(self, stage: str, message: str) -> None:
+        if not self.quiet:
+            stderr.print(f"[bold]{stage}[/bold]: {message}", highlight=False, soft_wrap=True)
 
 
 @dataclass

@@ -44,8 +44,7 @@ def resolve_inputs(config: StressConfig, inputs: Sequence[StressInput] | None) -
     return [make_input(i.audio, i.reference, i.channel) for i in config.inputs]
 
 
-def _execute(pending: list[Cell], output_dir: Path, workers: int, hook: Hook | None) -> None:
-    threads = max(1, (os.cpu_count() or 1) // workers)
+def _execute(pending: list[Cell], output_dir: Path, workers: int, threads: int, hook: Hook | None) -> None:
     context = multiprocessing.get_context("spawn")
     step, finished = f"stress ({workers} worker(s))", 0
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
@@ -66,25 +65,36 @@ def _execute(pending: list[Cell], output_dir: Path, workers: int, hook: Hook | N
 
 def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] | None = None,
                output_dir: str | Path = "stress", workers: int = 1, shard_of: tuple[int, int] | None = None,
-               report: bool = True, hook: Hook | None = None) -> StressRun:
+               report: bool = True, hook: Hook | None = None, engine: str = "local",
+               address: str | None = None) -> StressRun:
     """Run a stress test (or one shard of it) and write results.json, table.md and wer_vs_snr.png.
 
     ``config``: a :class:`StressConfig` or a path to its YAML. ``inputs``: from :func:`make_input`
     (default: the config's ``inputs``). ``workers``: processes, each loading each model once.
     ``shard_of=(i, n)``: run only every n-th cell from i; the report then covers every cell found
     in ``output_dir/cells``, from this shard or any other, and counts the missing ones. ``hook`` gets the
-    cells' progress (none by default).
+    cells' progress (none by default). ``engine="ray"`` runs the cells on ``workers`` Ray actors (of the
+    cluster at ``address``, or a private local one); the results are the local engine's.
     """
     config = config if isinstance(config, StressConfig) else load_config(config)
     if workers < 1:
         raise StressConfigError(f"workers must be at least 1, got {workers}")
+    if engine not in ("local", "ray"):
+        raise StressConfigError(f"--engine {engine}: not an engine (engines: local, ray)")
     output_dir = Path(output_dir)
     items = resolve_inputs(config, inputs)
     cells = plan(config, items)
     mine = shard(cells, *shard_of) if shard_of else cells
     pending = [c for c in mine if load_cell(output_dir, c.key) is None]
     if pending:
-        _execute(pending, output_dir, min(workers, len(pending)), hook)
+        workers = min(workers, len(pending))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        if engine == "ray":
+            from speechkit.stress.ray_cells import run_cells_on_ray
+
+            run_cells_on_ray(pending, output_dir.resolve(), workers, threads, address, hook)
+        else:
+            _execute(pending, output_dir, workers, threads, hook)
     results = [r for r in (load_cell(output_dir, c.key) for c in cells) if r is not None]
     run = StressRun(cells=mine, total=len(cells), ran=len(pending), cached=len(mine) - len(pending), missing=len(cells) - len(results))
     if report and results:

@@ -28,6 +28,7 @@ from speechkit.stages.augment.transforms import parse_specs
 from speechkit.stages.base import Backend
 from speechkit.stress.cache import load_cell, save_cell
 from speechkit.stress.grid import Cell
+from speechkit.threads import set_process_threads
 
 PR_SET_PDEATHSIG = 1
 """Linux prctl(2) option: the signal a process gets when its parent dies."""
@@ -40,10 +41,7 @@ ADDITIVE = {"color_noise", "gaussian_snr", "background_noise", "AddColorNoise", 
 def init_worker(threads: int, parent: int) -> None:
     """Per-process set-up: a share of the cores, and death with the parent (process ``parent``)."""
     die_with_parent(parent)
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    import torch
-
-    torch.set_num_threads(threads)
+    set_process_threads(threads)
 
 
 def die_with_parent(parent: int) -> None:

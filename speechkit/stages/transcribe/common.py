@@ -84,7 +84,14 @@ class CTranslate2Options(WhisperOptions):
 
     compute_type: str = Field("int8", description="CTranslate2 compute type (int8, float32, ...)")
     batch_size: int = Field(8, ge=1, description="batched decoding; 1 = sequential")
-    threads: int = Field(0, ge=0, description="CPU threads (0: CTranslate2's default)")
+    threads: int = Field(0, ge=0, description="CPU threads (0: the process's torch thread count)")
+
+    def cpu_threads(self) -> int:
+        """The thread count CTranslate2 gets: explicit, so a worker given one core uses one, and the same
+        audio gives the same words in every engine (OpenMP's own default depends on the environment)."""
+        import torch
+
+        return self.threads or torch.get_num_threads()
 
 
 class WordTimestamps(BackendOptions):

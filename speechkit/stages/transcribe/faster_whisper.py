@@ -42,7 +42,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         o = self.options
         resolved = resolve_whisper(o.model)
         model = WhisperModel(str(resolved.path), device=pick_device(o.device), compute_type=o.compute_type,
-                             cpu_threads=o.threads)
+                             cpu_threads=o.cpu_threads())
         return Loaded(BatchedInferencePipeline(model) if o.batch_size > 1 else model, str(resolved.path))
 
     def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:

@@ -39,7 +39,7 @@ class WhisperXTranscriber(WhisperTranscriber):
                **({"temperatures": [o.temperature]} if o.temperature is not None else {})}
         return Loaded(whisperx.load_model(str(resolved.path), pick_device(o.device), compute_type=o.compute_type,
                                           language=o.language, task=o.task, vad_method="pyannote",
-                                          local_files_only=True, threads=o.threads, asr_options=asr),
+                                          local_files_only=True, threads=o.cpu_threads(), asr_options=asr),
                       str(resolved.path))
 
     def decode(self, pipeline: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:

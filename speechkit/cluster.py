@@ -1,0 +1,46 @@
+"""Connecting to Ray: an existing cluster (``--address``) or a private one started for this process.
+
+Ray is imported only here and in the engines that use it, so the rest of speechkit never pays
+its import. Workers must see the same speechkit, its weights and the output folder (a shared
+file system on a real cluster); only paths and small documents go through Ray.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from speechkit.errors import SpeechkitError
+
+
+class ClusterError(SpeechkitError):
+    """Ray is missing, or the cluster at ``--address`` cannot be reached."""
+
+
+def ray_module() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise ClusterError("--engine ray needs Ray: pip install 'ray>=2.40' (it is in requirements.lock)") from None
+    return ray
+
+
+def connect(address: str | None) -> Any:
+    """Ray, connected: to ``address`` (``HOST:PORT`` of a running head, or ``auto``), else to a new local
+    cluster using this machine's cores; the second call in a process reuses the connection."""
+    ray = ray_module()
+    if ray.is_initialized():
+        return ray
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    try:
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
+        raise ClusterError(f"cannot start or reach {where}: {exc}".splitlines()[0]) from None
+    return ray
+
+
+def actor_options(cpus: float, gpus: float) -> dict[str, Any]:
+    """Resources per actor, and Ray's fault handling: a killed actor is restarted and its call retried."""
+    return {"num_cpus": cpus, "num_gpus": gpus, "max_restarts": 3, "max_task_retries": 2}
