@@ -34,6 +34,7 @@ def export_command(
     max_line_count: Annotated[int, typer.Option("--max-line-count", "--max_line_count", min=1, help="srt/vtt: lines per cue.")] = CueLimits.max_line_count,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: names shown in every format.")] = None,
     max_cue_seconds: Annotated[float, typer.Option("--max-cue-seconds", min=0.5, help="srt/vtt: longest cue, in seconds.")] = CueLimits.max_cue_seconds,
+    highlight_words: Annotated[bool, typer.Option("--highlight-words", "--highlight_words", help="srt/vtt: underline each word as it is spoken (a cue per word, as Whisper's).")] = False,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
     wanted = parse_formats(formats)
@@ -41,7 +42,7 @@ def export_command(
     if speaker_names:
         doc = apply_names(doc, parse_names(speaker_names))
     write_formats(doc, base_name(document), output_dir, wanted, [document],
-                  CueLimits(max_line_width, max_line_count, max_cue_seconds))
+                  CueLimits(max_line_width, max_line_count, max_cue_seconds, highlight_words))
 
 
 ALL = (*FORMATS, "html")

@@ -2,13 +2,15 @@
 
 Long segments (Whisper's are up to 30 s) are cut into cues at word boundaries, using the words' times;
 a segment without word times has its words timed by their share of its characters. The speaker is
-named as WhisperX does (``[SPEAKER_00]: ...``).
+named as WhisperX does (``[SPEAKER_00]: ...``). With ``highlight_words`` each cue is repeated once per
+word, that word underlined (``<u>...</u>``) while it is spoken, as Whisper's ``--highlight_words`` does.
 """
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from speechkit.schema import Document, Segment
 from speechkit.segments import NO_SPACE_LANGUAGES
@@ -20,6 +22,7 @@ class CueLimits:
     """Netflix's and the BBC's guideline for a subtitle line."""
     max_line_count: int = 2
     max_cue_seconds: float = 7.0
+    highlight_words: bool = False
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Cue:
     end: float
     speaker: str | None
     words: list[str]
+    times: list[tuple[float, float]] = field(default_factory=list)
+    """Each word's (start, end)."""
 
 
 def timestamp(seconds: float, decimal: str) -> str:
@@ -70,9 +75,10 @@ def cues(doc: Document, limits: CueLimits = CueLimits()) -> list[Cue]:
         for word, start, end, speaker in _timed_words(segment):
             if cue is not None and cue.speaker == speaker and _fits(cue, word, end, doc.language, limits):
                 cue.words.append(word)
+                cue.times.append((start, end))
                 cue.end = end
                 continue
-            cue = Cue(start, end, speaker, [word])
+            cue = Cue(start, end, speaker, [word], [(start, end)])
             out.append(cue)
     return out
 
@@ -83,13 +89,51 @@ def _fits(cue: Cue, word: str, end: float, language: str | None, limits: CueLimi
 
 
 def cue_text(cue: Cue, language: str | None = None) -> str:
-    text = ("" if language in NO_SPACE_LANGUAGES else " ").join(cue.words).replace("-->", "->")  # the arrow ends a cue
-    return f"[{cue.speaker}]: {text}" if cue.speaker else text
+    return _text_and_spans(cue, language)[0]
+
+
+def _text_and_spans(cue: Cue, language: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """The cue's text and each word's character span in it."""
+    separator = "" if language in NO_SPACE_LANGUAGES else " "
+    prefix = f"[{cue.speaker}]: " if cue.speaker else ""
+    words = [w.replace("-->", "->") for w in cue.words]  # the arrow ends a cue
+    spans, at = [], len(prefix)
+    for word in words:
+        spans.append((at, at + len(word)))
+        at += len(word) + len(separator)
+    return prefix + separator.join(words), spans
+
+
+def _timed_bodies(cue: Cue, language: str | None, limits: CueLimits) -> Iterator[tuple[float, float, str]]:
+    """(start, end, text) of the cue, or with ``highlight_words`` of each word's moment and the gaps between."""
+    text, spans = _text_and_spans(cue, language)
+    lines = _lines(text, limits)
+    plain = "\n".join(lines)
+    if not limits.highlight_words:
+        yield cue.start, cue.end, plain
+        return
+    last = cue.start
+    for (start, end), span in zip(cue.times, spans):
+        if round(start * 1000) > round(last * 1000):
+            yield last, start, plain
+        yield start, end, _underlined(lines, text, span)
+        last = end
+
+
+def _underlined(lines: list[str], text: str, span: tuple[int, int]) -> str:
+    """``lines`` (wrapped from ``text``, so each is a piece of it) with ``text[span]`` underlined."""
+    out, at = [], 0
+    for line in lines:
+        begin = text.index(line, at)
+        at = begin + len(line)
+        a, b = max(span[0], begin) - begin, min(span[1], at) - begin
+        out.append(f"{line[:a]}<u>{line[a:b]}</u>{line[b:]}" if a < b else line)
+    return "\n".join(out)
 
 
 def _blocks(doc: Document, decimal: str, limits: CueLimits) -> list[str]:
-    return [f"{timestamp(c.start, decimal)} --> {timestamp(c.end, decimal)}\n"
-            f"{chr(10).join(_lines(cue_text(c, doc.language), limits))}\n" for c in cues(doc, limits) if c.words]
+    return [f"{timestamp(start, decimal)} --> {timestamp(end, decimal)}\n{body}\n"
+            for cue in cues(doc, limits) if cue.words for start, end, body in _timed_bodies(cue, doc.language, limits)]
 
 
 def to_srt(doc: Document, limits: CueLimits = CueLimits()) -> str:
