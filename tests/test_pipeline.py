@@ -88,6 +88,7 @@ def test_shipped_configs_validate(name):
     ({"stages": [{"stage": "transcribe"}], "extra": 1}, "extra: Extra inputs are not permitted"),
     ({"stages": []}, "nothing to run"),
     ({"stages": [{"stage": "transcribe"}], "report": {"formats": ["pdf"]}}, "unknown format(s) pdf"),
+    ({"stages": [{"stage": "transcribe"}], "report": {"embed_audio": "maybe"}}, "report.embed_audio: Input should be a valid boolean"),
 ])
 def test_bad_configs_name_the_file_and_the_problem(tmp_path, data, problem):
     path = write_config(tmp_path / "bad.yaml", data)

@@ -138,3 +138,11 @@ def test_the_written_page_plays_its_source_relative_to_the_report(tmp_path):
     doc = Document(source=Source(uri=str(tmp_path / "audio" / "call.wav")), segments=[Segment(start=0, end=1, text="Hi.")])
     (page,) = write_report(doc, tmp_path / "out", "call", ["html"])
     assert '<audio id="player" controls preload="metadata" src="../audio/call.wav">' in page.read_text()
+
+
+def test_the_written_page_carries_the_audio_when_asked(tmp_path, tone_wav):
+    doc = Document(source=Source(uri=str(tone_wav)), segments=[Segment(start=0, end=1, text="Hi.")])
+    (page,) = write_report(doc, tmp_path / "out", "call", ["html"], embed_audio=True)
+    html = page.read_text()
+    assert '<audio id="player" controls preload="metadata" src="data:audio/ogg;base64,T2dnUw' in html  # "OggS"
+    assert tone_wav.name not in html.split('id="player"')[1].split(">")[0]

@@ -1,12 +1,15 @@
 """The report page driven in headless Chromium (Debian's package) through Playwright: seeking,
-the timeline, search, renaming, 390 px layout and a 3-hour page's time to interactive."""
+the timeline, search, renaming, 390 px layout, embedded audio and a 3-hour page's time to interactive."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import shutil
 import struct
+import subprocess
+import sys
 import time
 import wave
 from pathlib import Path
@@ -139,3 +142,27 @@ def test_a_three_hour_transcript_is_interactive_in_under_two_seconds(browser, tm
     page.locator("#hits").filter(has_text="hits").wait_for()
     elapsed = time.perf_counter() - began
     assert elapsed < 2.0, f"{elapsed:.2f} s"
+
+
+def test_embedded_audio_plays_from_file_with_the_recording_gone(browser, tmp_path, data_dir):
+    wav = tmp_path / "call.wav"
+    shutil.copyfile(data_dir / "sample.wav", wav)  # 30 s of real speech, 16 kHz 16-bit mono
+    doc = conversation()
+    doc.source = Source(uri=str(wav))
+    (tmp_path / "call.json").write_text(doc.to_json(), encoding="utf-8")
+    speechkit = str(Path(sys.executable).parent / "speechkit")
+    subprocess.run([speechkit, "export", str(tmp_path / "call.json"), "-f", "html", "--embed-audio",
+                    "-d", str(tmp_path / "shared")], check=True, capture_output=True)
+    wav_bytes = wav.stat().st_size
+    wav.unlink()
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((tmp_path / "shared" / "call.html").as_uri())
+    page.wait_for_function("window.speechkitReady === true && document.getElementById('player').readyState >= 1")
+    src = page.get_attribute("#player", "src")
+    assert src.startswith("data:audio/ogg;base64,")
+    embedded = len(base64.b64decode(src.split(",", 1)[1]))
+    assert embedded < wav_bytes / 8, f"embedded {embedded} B is 1/{wav_bytes / embedded:.1f} of the WAV's {wav_bytes} B"
+    assert page.evaluate("document.getElementById('player').duration") == pytest.approx(30.0, abs=0.3)
+    page.locator(".seg .ts").nth(3).click()
+    page.wait_for_function("document.getElementById('player').readyState >= 2")  # decoded at the seek target
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(12.0)

@@ -17,11 +17,11 @@ from speechkit.schema import Document
 SUBTITLE_WRITERS = {"srt": to_srt, "vtt": to_vtt}
 
 
-def _render(fmt: str, doc: Document, limits: CueLimits, output_dir: Path) -> str:
-    if fmt == "html":  # the interactive report, its player pointing at the source relative to the page
-        from speechkit.report import audio_path, report_html
+def _render(fmt: str, doc: Document, limits: CueLimits, output_dir: Path, embed_audio: bool) -> str:
+    if fmt == "html":  # the interactive report, its player on the source relative to the page or embedded
+        from speechkit.report import player_src, report_html
 
-        return report_html(doc, audio_path(doc, output_dir))
+        return report_html(doc, player_src(doc, output_dir, embed_audio))
     return SUBTITLE_WRITERS[fmt](labelled(doc), limits) if fmt in SUBTITLE_WRITERS else FORMATS[fmt](doc)
 
 
@@ -35,6 +35,7 @@ def export_command(
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: names shown in every format.")] = None,
     max_cue_seconds: Annotated[float, typer.Option("--max-cue-seconds", min=0.5, help="srt/vtt: longest cue, in seconds.")] = CueLimits.max_cue_seconds,
     highlight_words: Annotated[bool, typer.Option("--highlight-words", "--highlight_words", help="srt/vtt: underline each word as it is spoken (a cue per word, as Whisper's).")] = False,
+    embed_audio: Annotated[bool, typer.Option("--embed-audio", "--embed_audio", help="html: a small Opus copy of the source inside the page, to share it without the recording.")] = False,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
     wanted = parse_formats(formats)
@@ -42,7 +43,7 @@ def export_command(
     if speaker_names:
         doc = apply_names(doc, parse_names(speaker_names))
     write_formats(doc, base_name(document), output_dir, wanted, [document],
-                  CueLimits(max_line_width, max_line_count, max_cue_seconds, highlight_words))
+                  CueLimits(max_line_width, max_line_count, max_cue_seconds, highlight_words), embed_audio)
 
 
 ALL = (*FORMATS, "html")
@@ -62,8 +63,8 @@ def parse_formats(formats: list[str] | None) -> list[str]:
 
 
 def write_formats(doc: Document, name: str, output_dir: Path, formats: list[str], inputs: list[Path],
-                  limits: CueLimits = CueLimits()) -> None:
+                  limits: CueLimits = CueLimits(), embed_audio: bool = False) -> None:
     for fmt in formats:
         target = guard_output(output_dir / f"{name}.{fmt}", inputs)
-        atomic_write_text(target, _render(fmt, doc, limits, output_dir))
+        atomic_write_text(target, _render(fmt, doc, limits, output_dir, embed_audio))
         typer.echo(str(target))

@@ -113,6 +113,8 @@ class StageSpec(_Model):
 
 class ReportSpec(_Model):
     formats: list[str] = Field(default_factory=lambda: ["md", "html", "srt", "json"])
+    embed_audio: bool = False
+    """html: carry a small Opus copy of the audio in the page (``report.embed_audio=true``)."""
 
     @field_validator("formats")
     @classmethod

@@ -176,7 +176,7 @@ class Runner:
         formats = self.config.report.formats
         for fmt in formats:
             guard_output(self.out / f"{job}.{fmt}", [self.source])
-        result.reports = write_report(doc, self.out, job, formats)
+        result.reports = write_report(doc, self.out, job, formats, self.config.report.embed_audio)
         return result
 
     def run(self) -> list[JobResult]:

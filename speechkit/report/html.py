@@ -1,7 +1,8 @@
 """A self-contained interactive HTML page rendered from the Jinja2 template in ``templates/``.
 
 Everything is inline (one ``<style>``, one ``<script>``, the document as JSON), so the page opens the
-same from ``file://`` and offline. The audio is referenced relative to the report. Stable hooks for
+same from ``file://`` and offline. The audio is referenced relative to the report, or carried inside it
+as a ``data:`` URI (:mod:`speechkit.report.embed`). Stable hooks for
 scripts and tests: ``<audio id="player">``, ``data-start`` (seconds) on every clickable time,
 ``#timeline``, ``input#search``. All document text is escaped by Jinja2's autoescaping.
 """
