@@ -1,11 +1,13 @@
 """The report page driven in headless Chromium (Debian's package) through Playwright: seeking,
-the timeline, search, renaming, 390 px layout, embedded audio and a 3-hour page's time to interactive."""
+the timeline, search, renaming, 390 px layout, embedded audio, keyboard focus, contrast, printing and a
+3-hour page's time to interactive."""
 
 from __future__ import annotations
 
 import base64
 import json
 import math
+import re
 import shutil
 import struct
 import subprocess
@@ -57,11 +59,12 @@ def browser():
         b.close()
 
 
-def open_page(browser, tmp_path: Path, doc: Document, width: int = 1280, audio_seconds: float = 30.0):
+def open_page(browser, tmp_path: Path, doc: Document, width: int = 1280, audio_seconds: float = 30.0,
+              height: int = 800):
     tone(tmp_path / "meeting.wav", audio_seconds)
     report = tmp_path / "meeting.html"
     report.write_text(report_html(doc), encoding="utf-8")
-    page = browser.new_page(viewport={"width": width, "height": 800})
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(report.as_uri())
     page.wait_for_function("window.speechkitReady === true && document.getElementById('player').readyState >= 1")
     return page
@@ -166,3 +169,72 @@ def test_embedded_audio_plays_from_file_with_the_recording_gone(browser, tmp_pat
     page.locator(".seg .ts").nth(3).click()
     page.wait_for_function("document.getElementById('player').readyState >= 2")  # decoded at the seek target
     assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(12.0)
+
+
+FOCUSED = """() => {
+  const el = document.activeElement, r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {name: el.id || (el.closest('.seg') ? 'segment-time' : el.className || el.tagName.toLowerCase()),
+          outline: s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth),
+          uncovered: r.width > 0 && r.top >= 0 && r.bottom <= innerHeight && (hit === el || el.contains(hit))};
+}"""
+
+
+def test_tab_reaches_search_then_filter_then_each_timestamp_with_a_visible_focus(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation(n=30), height=500)
+    stops = []
+    while sum(s["name"] == "segment-time" for s in stops) < 12 and len(stops) < 100:
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    names = [s["name"] for s in stops if s["name"] != "player"]  # the player's own controls come first
+    first = names.index("search")
+    assert names[first:first + 4] == ["search", "speaker-filter", "segment-time", "segment-time"]
+    assert names.index("ts") < names.index("rename") < first, "chapters, then speakers, then the transcript"
+    for _ in range(6):  # and back up, where the sticky player could hide what gets focus
+        page.keyboard.press("Shift+Tab")
+        stops.append(page.evaluate(FOCUSED))
+    for stop in stops:
+        if stop["name"] != "player":
+            assert stop["outline"] >= 2 and stop["uncovered"], stop
+    page.keyboard.press("Enter")  # the focused timestamp seeks like a click
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(5 * 4.0)
+
+
+CONTRAST = """(selector) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = (c) => { const f = (v) => (v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                       return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const backdrop = (el) => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                                 if (c.length < 4 || c[3] > 0) { return c; } } return [255, 255, 255]; };
+  return Array.from(document.querySelectorAll(selector)).map((el) => {
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(backdrop(el));
+    return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]; });
+}"""
+
+
+def test_text_and_speaker_badges_reach_wcag_aa_contrast(browser, tmp_path):
+    doc = conversation(n=24)
+    doc.speakers = [Speaker(id=f"SPEAKER_0{i}") for i in range(10)]  # every colour of the palette
+    for i, seg in enumerate(doc.segments):
+        seg.speaker = f"SPEAKER_0{i % 10}"
+    page = open_page(browser, tmp_path, doc)
+    page.locator(".seg .ts").nth(2).click()  # one turn highlighted as playing
+    measured = page.evaluate(CONTRAST, "body, .meta span, .summary, .chapters li, .badge, .speakers td, "
+                                       ".seg .ts, .seg p, .seg .w, #hits, .stages td")
+    assert len(page.locator(".badge").evaluate_all("els => [...new Set(els.map(e => e.style.cssText))]")) == 10
+    low = [(cls, round(ratio, 2)) for cls, ratio in measured if ratio < 4.5]
+    assert not low, f"below 4.5:1: {low}"
+
+
+def test_printing_hides_the_controls_and_shows_the_whole_transcript(browser, tmp_path):
+    page = open_page(browser, tmp_path, conversation(n=120), width=800)
+    page.emulate_media(media="print")
+    for control in ("#player", "input#search", "#speaker-filter", ".rename", "#download-json"):
+        assert not page.locator(control).first.is_visible(), control
+    segs = page.locator(".seg")
+    assert segs.count() == 120 and page.locator(".seg:visible").count() == 120
+    assert set(segs.evaluate_all("els => els.map(e => getComputedStyle(e).contentVisibility)")) == {"visible"}
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert set(page.locator(".badge").evaluate_all("els => els.map(e => getComputedStyle(e).printColorAdjust)")) == {"exact"}
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
