@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from speechkit.report.html import report_html
-from speechkit.schema import ChapterSummary, Document, Segment, Speaker, Source, Summary, Word
+from speechkit.schema import Audio, ChapterSummary, Document, Segment, Speaker, SpeakerTurn, Source, Summary, Word
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -238,3 +238,25 @@ def test_printing_hides_the_controls_and_shows_the_whole_transcript(browser, tmp
     assert set(page.locator(".badge").evaluate_all("els => els.map(e => getComputedStyle(e).printColorAdjust)")) == {"exact"}
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_timeline_stays_inside_its_column_with_the_playhead_at_the_end(browser, tmp_path, width):
+    doc = conversation()  # the last turn ends at 23.8 s
+    doc.audio = Audio(path="meeting.wav", duration=23.5)  # Whisper's last segment may end past the audio
+    doc.diarization = [SpeakerTurn(start=s.start, end=s.end, speaker=s.speaker) for s in doc.segments]
+    page = open_page(browser, tmp_path, doc, width=width)  # while the player's file runs to 30 s
+    page.evaluate("() => { const p = document.getElementById('player'); p.currentTime = p.duration; }")
+    page.wait_for_function("document.getElementById('playhead').style.left !== ''")
+    box = page.evaluate("""() => {
+      const t = document.getElementById('timeline'), r = t.getBoundingClientRect();
+      const column = t.parentElement.getBoundingClientRect();
+      const right = Math.max(...[...t.querySelectorAll('.lane, .lane > *, #playhead')]  // turns are clipped by their track
+                             .map((e) => e.getBoundingClientRect().right));
+      return {scroll: t.scrollWidth, client: t.clientWidth, right: r.right, column: column.right, inner: right,
+              page: document.documentElement.scrollWidth, head: document.getElementById('playhead').getBoundingClientRect().right,
+              track: t.querySelector('.lane-track').getBoundingClientRect().right};
+    }""")
+    assert box["head"] == pytest.approx(box["track"], abs=1), "the playhead waits at the track's end"
+    assert box["scroll"] <= box["client"] and box["right"] <= box["column"] and box["inner"] <= box["right"] + 0.5, box
+    assert box["page"] <= width, box

@@ -25,12 +25,15 @@
       seek(Math.max(0, Math.min(1, (e.clientX - r.left) / r.width)) * duration);
     });
     const track = timeline.querySelector(".lane-track");
+    // Clamped: the file may run past the duration the page was timed by; the head stays on the track.
     const move = (t) => {
       if (!track) { return; }
-      playhead.style.left = (track.offsetLeft + track.offsetWidth * t / duration) + "px";
+      const at = Math.max(0, Math.min(1, t / duration));
+      playhead.style.left = (track.offsetLeft + (track.offsetWidth - playhead.offsetWidth) * at) + "px";
     };
     if (player) { player.addEventListener("timeupdate", () => move(player.currentTime)); }
     document.addEventListener("speechkit:time", (e) => move(e.detail));
+    move(0);
   }
 
   // The segment being played: binary search over the sorted starts.
