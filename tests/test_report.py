@@ -146,3 +146,18 @@ def test_the_written_page_carries_the_audio_when_asked(tmp_path, tone_wav):
     html = page.read_text()
     assert '<audio id="player" controls preload="metadata" src="data:audio/ogg;base64,T2dnUw' in html  # "OggS"
     assert tone_wav.name not in html.split('id="player"')[1].split(">")[0]
+
+
+def test_named_speakers_show_their_names_in_both_pages():
+    from speechkit.schema import Speaker
+    from speechkit.speaker_names import apply_names
+
+    doc = meeting()
+    doc.speakers = [Speaker(id="SPEAKER_00"), Speaker(id="SPEAKER_01")]
+    doc = apply_names(doc, {"SPEAKER_00": "Diane", "SPEAKER_01": "Sheila"})
+    page = Page()
+    page.feed(report_html(doc))
+    assert len(page.badges) == 2 + 2 + 2 + 6 and {b for b, _ in page.badges} == {"Diane", "Sheila"}
+    md = report_markdown(doc)
+    assert "SPEAKER_0" not in md, "key points, transcript and speaker table all named"
+    assert "### Sheila\n\n- And I'm Sheila" in md and "**Diane** `00:00:06`" in md and "| Diane | 4.2 s | 39% |" in md

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from speechkit.report.html import report_html
+from speechkit.speaker_names import apply_names
 from speechkit.schema import Audio, ChapterSummary, Document, Segment, Speaker, SpeakerTurn, Source, Summary, Word
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -260,3 +261,18 @@ def test_the_timeline_stays_inside_its_column_with_the_playhead_at_the_end(brows
     assert box["head"] == pytest.approx(box["track"], abs=1), "the playhead waits at the track's end"
     assert box["scroll"] <= box["client"] and box["right"] <= box["column"] and box["inner"] <= box["right"] + 0.5, box
     assert box["page"] <= width, box
+
+
+def test_a_document_with_speaker_names_shows_them_everywhere(browser, tmp_path):
+    doc = apply_names(conversation(), {"SPEAKER_00": "Ada", "SPEAKER_01": "Grace"})
+    page = open_page(browser, tmp_path, doc)
+    for place in ("#summary .points", "#speakers .speakers", "#timeline .lane-name", ".seg"):
+        assert set(page.locator(f"{place} .badge, {place}.badge").all_inner_texts()) <= {"Ada", "Grace"}, place
+        assert page.locator(f"{place} .badge, {place}.badge").count() > 0, place
+    assert page.locator("#speaker-filter option").all_inner_texts() == ["All speakers", "Ada", "Grace"]
+    assert "SPEAKER_0" not in page.locator("body").inner_text()
+    with page.expect_download() as got:
+        page.click("#download-srt")
+    assert "[Grace] Thanks, the budget looks tight." in Path(got.value.path()).read_text()
+    page.fill('.rename[data-speaker="SPEAKER_00"]', "")  # a cleared rename falls back to the document's name
+    assert set(page.locator('.badge[data-speaker="SPEAKER_00"]').all_inner_texts()) == {"Ada"}

@@ -31,12 +31,12 @@ class SpeakerFacts:
 def speakers(doc: Document) -> list[SpeakerFacts]:
     """Every speaker of the document, in order of first appearance, with the document's own speaking
     time (``doc.speakers``, from diarization) so the table and the document never disagree; speakers
-    the document does not time (a transcript never diarized) get their segments' time."""
+    the document does not time (a transcript never diarized, or named by hand: ``speech_seconds`` 0) get
+    their segments' time."""
     spoken = speaking_time(doc.segments) or speaking_time(doc.diarization)
     recorded = {s.id: s for s in doc.speakers}
     order = list(spoken) + [sp for sp in recorded if sp not in spoken]
-    seconds = {sp: recorded[sp].speech_seconds if sp in recorded and recorded[sp].speech_seconds is not None
-               else spoken.get(sp, 0.0) for sp in order}
+    seconds = {sp: (recorded[sp].speech_seconds if sp in recorded else 0.0) or spoken.get(sp, 0.0) for sp in order}
     total = sum(seconds.values()) or 1.0
     return [SpeakerFacts(sp, (recorded[sp].name if sp in recorded else None) or sp, round(sec, 1), sec / total,
                          PALETTE[i % len(PALETTE)]) for i, (sp, sec) in enumerate(seconds.items())]

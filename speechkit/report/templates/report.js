@@ -88,11 +88,15 @@
   search.addEventListener("input", apply);
   if (filter) { filter.addEventListener("change", apply); }
 
-  // Renaming: every [data-speaker] badge, the filter's options and the timeline take the new name.
+  // Renaming: every [data-speaker] badge, the filter's options and the timeline take the new name;
+  // a cleared name falls back to the document's own (speechkit export --speaker-names), then the id.
+  const given = {};
+  (doc.speakers || []).forEach((s) => { if (s.name) { given[s.id] = s.name; } });
+  const nameOf = (id) => (id && (names[id] || given[id])) || id;
   function rename(id, name) {
     names[id] = name;
-    document.querySelectorAll('.badge[data-speaker="' + CSS.escape(id) + '"]').forEach((b) => { b.textContent = name || id; });
-    if (filter) { Array.from(filter.options).forEach((o) => { if (o.value === id) { o.textContent = name || id; } }); }
+    document.querySelectorAll('.badge[data-speaker="' + CSS.escape(id) + '"]').forEach((b) => { b.textContent = nameOf(id); });
+    if (filter) { Array.from(filter.options).forEach((o) => { if (o.value === id) { o.textContent = nameOf(id); } }); }
     document.querySelectorAll('.rename[data-speaker="' + CSS.escape(id) + '"]').forEach((i) => { if (i.value !== name) { i.value = name; } });
   }
   document.querySelectorAll(".rename").forEach((input) => {
@@ -104,7 +108,6 @@
   Object.entries(names).forEach(([id, name]) => rename(id, name));
 
   // Downloads of the renamed document and its SRT.
-  const nameOf = (id) => (id && names[id]) || id;
   function renamed() {
     const out = JSON.parse(JSON.stringify(doc));
     out.speakers = out.speakers || [];
