@@ -2,8 +2,9 @@
 
 Usage: python examples/report_screenshots.py NAME=DOCUMENT.json [NAME=DOCUMENT.json ...]
 e.g. ``sample=examples/report/sample.json meeting=out/meeting.summarize.json`` (documents from
-``speechkit run``). The page is rendered with a neutral relative audio name (``NAME.wav``) so no local
-path shows, and captured in headless system Chromium through Playwright.
+``speechkit run``). Each document is first made portable (audio ``NAME.wav``, model paths without this
+machine's prefix) and saved as ``examples/report/NAME.json``; the page is rendered from that, and
+captured in headless system Chromium through Playwright.
 """
 
 from __future__ import annotations
@@ -11,15 +12,38 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from playwright.sync_api import sync_playwright
 
+from speechkit.io import atomic_write_text
 from speechkit.report.html import report_html
 from speechkit.schema import Document
 
 HERE = Path(__file__).parent / "report"
 WIDTHS = (1280, 390)
+
+
+def portable_path(path: str) -> str:
+    """A model's path without this machine's prefix: from ``site-packages/`` on, ``~`` for the home folder."""
+    parts = PurePosixPath(path).parts
+    if "site-packages" in parts:
+        return PurePosixPath(*parts[parts.index("site-packages"):]).as_posix()
+    home = Path.home().as_posix()
+    if path.startswith(home + "/"):
+        return "~" + path[len(home):]
+    return PurePosixPath(path).name if PurePosixPath(path).is_absolute() else path
+
+
+def portable(doc: Document, name: str) -> Document:
+    """``doc`` as it can be published: its audio is ``NAME.wav`` beside it, no absolute local paths."""
+    update: dict = {"provenance": [p.model_copy(update={"model_path": p.model_path and portable_path(p.model_path)})
+                                   for p in doc.provenance]}
+    if doc.source is not None and doc.source.kind == "file":
+        update["source"] = doc.source.model_copy(update={"uri": f"{name}.wav"})
+    if doc.audio is not None:
+        update["audio"] = doc.audio.model_copy(update={"path": f"{name}.wav"})
+    return doc.model_copy(update=update)
 
 
 def shoot(pairs: list[tuple[str, Path]]) -> list[Path]:
@@ -30,9 +54,8 @@ def shoot(pairs: list[tuple[str, Path]]) -> list[Path]:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         for name, path in pairs:
             page_file = Path(tmp) / f"{name}.html"
-            doc = Document.load(path)
-            if doc.source is not None:  # a neutral name in the page, not the machine's path
-                doc = doc.model_copy(update={"source": doc.source.model_copy(update={"uri": f"{name}.wav"})})
+            doc = portable(Document.load(path), name)
+            written.append(atomic_write_text(HERE / f"{name}.json", doc.to_json() + "\n"))
             page_file.write_text(report_html(doc, audio=f"{name}.wav"), encoding="utf-8")
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 900})
