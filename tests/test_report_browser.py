@@ -236,7 +236,8 @@ def test_printing_hides_the_controls_and_shows_the_whole_transcript(browser, tmp
     assert segs.count() == 120 and page.locator(".seg:visible").count() == 120
     assert set(segs.evaluate_all("els => els.map(e => getComputedStyle(e).contentVisibility)")) == {"visible"}
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    assert set(page.locator(".badge").evaluate_all("els => els.map(e => getComputedStyle(e).printColorAdjust)")) == {"exact"}
+    adjust = page.locator(".badge").evaluate_all("els => els.map(e => getComputedStyle(e).printColorAdjust)")
+    assert set(adjust) == {"exact"}, "badges keep their colour on paper (white text on white otherwise)"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
 
@@ -252,10 +253,11 @@ def test_the_timeline_stays_inside_its_column_with_the_playhead_at_the_end(brows
     box = page.evaluate("""() => {
       const t = document.getElementById('timeline'), r = t.getBoundingClientRect();
       const column = t.parentElement.getBoundingClientRect();
-      const right = Math.max(...[...t.querySelectorAll('.lane, .lane > *, #playhead')]  // turns are clipped by their track
-                             .map((e) => e.getBoundingClientRect().right));
+      const parts = t.querySelectorAll('.lane, .lane > *, #playhead');  // turns are clipped by their track
+      const right = Math.max(...[...parts].map((e) => e.getBoundingClientRect().right));
       return {scroll: t.scrollWidth, client: t.clientWidth, right: r.right, column: column.right, inner: right,
-              page: document.documentElement.scrollWidth, head: document.getElementById('playhead').getBoundingClientRect().right,
+              page: document.documentElement.scrollWidth,
+              head: document.getElementById('playhead').getBoundingClientRect().right,
               track: t.querySelector('.lane-track').getBoundingClientRect().right};
     }""")
     assert box["head"] == pytest.approx(box["track"], abs=1), "the playhead waits at the track's end"

@@ -27,7 +27,8 @@ def opus_bytes(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, bitrate: int
     with av.open(out, "w", format="ogg") as container:
         stream = container.add_stream("libopus", rate=sample_rate, layout="mono")
         stream.bit_rate = bitrate
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples, np.float32)[None, :], format="flt", layout="mono")
+        mono = np.ascontiguousarray(samples, np.float32)[None, :]
+        frame = av.AudioFrame.from_ndarray(mono, format="flt", layout="mono")
         frame.sample_rate = sample_rate
         for packet in [*stream.encode(frame), *stream.encode(None)]:
             container.mux(packet)
