@@ -5,6 +5,7 @@ from __future__ import annotations
 from speechkit.export.text import md_text, to_markdown
 from speechkit.report.facts import source_facts, speakers, stage_rows, titled
 from speechkit.schema import Document
+from speechkit.speaker_names import labelled
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -14,7 +15,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def report_markdown(doc: Document) -> str:
-    out = [to_markdown(titled(doc)).rstrip(), "", "## About", ""]
+    out = [to_markdown(labelled(titled(doc))).rstrip(), "", "## About", ""]
     out += [f"- **{label}:** {value}" for label, value in source_facts(doc)] + [""]
     people = speakers(doc)
     if people:
