@@ -18,8 +18,9 @@ from speechkit.errors import DocumentError
 from speechkit.io import atomic_write_text, read_text
 from speechkit.validation import first_error
 
-SCHEMA_VERSION = "1.0"
-"""Major.minor: a reader accepts any minor of its own major."""
+SCHEMA_VERSION = "1.1"
+"""Major.minor: a reader accepts any minor of its own major. 1.1 added ``Segment.language``."""
+_CURRENT = tuple(int(part) for part in SCHEMA_VERSION.split("."))
 
 
 class _Model(BaseModel):
@@ -175,15 +176,17 @@ class Document(_Model):
                 raise DocumentError(f"{origin}: not a speechkit or WhisperX document (no 'schema_version' and no 'segments')")
             data = _from_whisperx(data, origin)
         else:
-            major = str(version).split(".")[0]
-            if major != SCHEMA_VERSION.split(".")[0]:
+            read = _major_minor(str(version))
+            if read is None or read[0] != _CURRENT[0]:
                 raise DocumentError(
                     f"{origin}: schema version {version} is not supported by this speechkit "
-                    f"(reads {SCHEMA_VERSION.split('.')[0]}.x); upgrade speechkit or re-run the stages"
+                    f"(reads {_CURRENT[0]}.x); upgrade speechkit or re-run the stages"
                 )
+            if read > _CURRENT:  # a newer 1.x adds optional fields only: read what this one knows
+                data = known_fields(cls, data)
+            else:  # an older 1.x holds a subset of these fields: read strictly, relabelled as what a save writes
+                data["schema_version"] = SCHEMA_VERSION
         data.pop("word_segments", None)
-        if version is not None and str(version) != SCHEMA_VERSION:
-            data = known_fields(cls, data)  # a newer 1.x adds optional fields only: read what this one knows
         try:
             doc = cls.model_validate(data)
         except ValidationError as exc:
@@ -204,6 +207,12 @@ class Document(_Model):
         except json.JSONDecodeError as exc:
             raise DocumentError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
         return cls.from_dict(data, origin=str(path))
+
+
+def _major_minor(version: str) -> tuple[int, int] | None:
+    """``"1.1"`` as ``(1, 1)`` (``"1"`` as ``(1, 0)``); ``None`` for what is not a version."""
+    parts = (version.split(".") + ["0"])[:2]
+    return (int(parts[0]), int(parts[1])) if all(p.isdigit() for p in parts) else None
 
 
 def _check_order(segments: list[Segment], origin: str) -> None:

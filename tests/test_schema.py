@@ -121,6 +121,26 @@ def test_newer_minor_version_of_the_same_major_is_read(tmp_path):
     assert Document.load(path).segments == full_document().segments
 
 
+def test_a_1_0_document_is_read_strictly_and_saved_as_the_current_version(tmp_path):
+    old = json.loads(full_document().to_json())  # 1.0 had no per-segment language; this document has none
+    assert SCHEMA_VERSION == "1.1" and all("language" not in s for s in old["segments"])
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({**old, "schema_version": "1.0"}))
+    doc = Document.load(path)
+    assert doc == full_document() and doc.schema_version == "1.1"
+    assert json.loads(doc.to_json())["schema_version"] == "1.1", "a save writes this version's fields and says so"
+    segments = [{**s, "language": "de"} for s in old["segments"]]
+    assert Document.from_dict({**old, "schema_version": "1.1", "segments": segments}).segments[0].language == "de"
+    assert Document.from_dict({**old, "schema_version": "1.7", "segments": [{**s, "emotion": "calm"} for s in segments]}
+                              ).segments[0].language == "de", "a newer minor's unknown fields are left out"
+
+
+@pytest.mark.parametrize("version", ["x", "1.x", "", "0.9"])
+def test_what_is_not_a_1_x_version_is_refused(version):
+    with pytest.raises(DocumentError, match=f"schema version {version} is not supported"):
+        Document.from_dict({"schema_version": version, "segments": []})
+
+
 @pytest.mark.parametrize("content, message", [
     ('{"schema_version": "1.0", "segments": [{"start": "soon", "end": 1, "text": "x"}]}',
      r"invalid document at 'segments\.0\.start'"),

@@ -1,5 +1,6 @@
 """``speechkit run``: the whole chain from a YAML config, resumable, ending in a report."""
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from speechkit.errors import SpeechkitError
 from speechkit.pipeline import load_config, run_pipeline
 from speechkit.progress import RichHook
 from speechkit.sources import expand_inputs, refuse_shared_names
+from speechkit.speaker_names import parse_names
 
 
 @app.command("run")
@@ -24,10 +26,13 @@ def run_command(
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
     output_format: OutputFormatOpt = None,
     overrides: Annotated[list[str] | None, typer.Option("--set", help="Override the config: STAGE.OPTION=VALUE (e.g. transcribe.model=tiny.en), STAGE.backend=NAME or report.formats=[md,srt]; repeatable.")] = None,
+    speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: stored from the diarize stage on, shown in every report (replaces the config's speaker_names).")] = None,
 ) -> None:
     """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
     formats = parse_formats(output_format)
     extra = [f"report.formats=[{', '.join(formats)}]"] if formats else []
+    if speaker_names:  # read here, so a file is relative to this directory; JSON is a YAML mapping
+        extra.append(f"speaker_names={json.dumps(parse_names(speaker_names))}")
     loaded = load_config(config, [*(overrides or []), *extra])  # every stage's options are checked here, before any input is read
     items: list[str | None] = list(expand_inputs(inputs)) if inputs else [None]
     if len(items) > 1:

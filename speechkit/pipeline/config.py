@@ -11,6 +11,7 @@
       - stage: summarize
     report:
       formats: [md, html, srt, json]
+    speaker_names: {SPEAKER_00: Diane, SPEAKER_01: Sheila}   # or "names.yaml", relative to the config
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from speechkit.io import read_yaml
 from speechkit.validation import first_error
 from speechkit.registry import STAGES, backends, load_backend
 from speechkit.report import WRITERS
+from speechkit.speaker_names import SpeakerNamesError, parse_names
 
 
 class ConfigError(SpeechkitError):
@@ -139,12 +141,27 @@ class PipelineConfig(_Model):
     stages: list[StageSpec] = Field(default_factory=list)
     report: ReportSpec = Field(default_factory=ReportSpec)
     stress: StressSection | None = None
+    speaker_names: dict[str, str] = Field(default_factory=dict)
+    """People's names for the diarize stage's speaker ids, stored in its document and every later one."""
+
+    @field_validator("speaker_names", mode="before")
+    @classmethod
+    def _parse_names(cls, value: Any) -> Any:
+        """``ID=Name,ID=Name`` or a YAML file, read as ``--speaker-names`` reads them."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_names(value)
+        except SpeakerNamesError as exc:
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _runnable(self) -> PipelineConfig:
         names = [s.stage for s in self.stages]
         if not names and self.stress is None:
             raise ValueError("no stages (and no stress section): nothing to run")
+        if self.speaker_names and "diarize" not in names:
+            raise ValueError("speaker_names: this config has no diarize stage whose speakers they would name")
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"stage(s) listed twice: {', '.join(repeated)}")
@@ -167,6 +184,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> PipelineConf
     stress = data.get("stress")
     if isinstance(stress, dict) and isinstance(stress.get("conditions"), str):  # relative to this config
         data = {**data, "stress": {**stress, "conditions": str(path.parent / stress["conditions"])}}
+    names = data.get("speaker_names")
+    if isinstance(names, str) and "=" not in names:  # a names file, relative to this config
+        data = {**data, "speaker_names": str(path.parent / names)}
     try:
         return PipelineConfig.model_validate(data)
     except ValidationError as exc:

@@ -7,6 +7,7 @@ from ``start`` on always rerun. Killing a run loses at most the stage in progres
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from speechkit.registry import load_backend
 from speechkit.report import write_report
 from speechkit.samples import AudioStore
 from speechkit.schema import Document
+from speechkit.speaker_names import apply_names
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Hook
 
@@ -138,6 +140,11 @@ class Runner:
             self._backends[spec.stage] = load_backend(spec.stage, spec.backend)(**self.options(spec))
         return self._backends[spec.stage]
 
+    def fingerprint(self, spec: StageSpec, upstream: str) -> str:
+        """The stage's fingerprint; the config's speaker names count as settings of the diarize stage."""
+        names = self.config.speaker_names if spec.stage == "diarize" else {}
+        return spec.fingerprint(f"{upstream}\n{json.dumps(names, sort_keys=True)}" if names else upstream)
+
     def run_stage(self, job: str, spec: StageSpec, doc: Document, fingerprint: str, audio: AudioStore) -> Document:
         t0 = time.perf_counter()
         self.log(spec.stage, f"running {spec.backend} on {job}")
@@ -146,6 +153,8 @@ class Runner:
             doc = self.execute(spec, self.options(spec), doc)
         else:
             doc = self.backend(spec)(doc, hook=self.hook, audio=audio)
+        if spec.stage == "diarize" and self.config.speaker_names:  # an unknown id fails here, as diarize --speaker-names
+            doc = apply_names(doc, self.config.speaker_names)
         atomic_write_text(target, doc.to_json() + "\n")
         self.manifest.record(job, spec.stage, fingerprint, target, spec.backend)
         self.log(spec.stage, f"done in {time.perf_counter() - t0:.1f} s -> {target}")
@@ -156,7 +165,7 @@ class Runner:
         audio = AudioStore()  # the job's audio, decoded by the first stage that needs it, shared by the rest
         for index in range(begin, self.last + 1):
             spec = self.stages[index]
-            fingerprint = spec.fingerprint(upstream)
+            fingerprint = self.fingerprint(spec, upstream)
             target = self.path(job, spec.stage)
             if index < self.first:
                 if not target.is_file():
