@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from speechkit.errors import SpeechkitError
@@ -29,6 +30,8 @@ def ray_module() -> Any:
 def connect(address: str | None) -> Any:
     """Ray, connected: to ``address`` (``HOST:PORT`` of a running head, or ``auto``), else to a new local
     cluster using this machine's cores; the second call in a process reuses the connection."""
+    if address:
+        send_token_if_any()  # before Ray is imported: it reads its settings once, at import
     ray = ray_module()
     if ray.is_initialized():
         return ray
@@ -37,8 +40,23 @@ def connect(address: str | None) -> Any:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
-        raise ClusterError(f"cannot start or reach {where}: {exc}".splitlines()[0]) from None
+        hint = (" (a cluster with token authentication needs its token here: RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH "
+                "or ~/.ray/auth_token)") if address else ""
+        raise ClusterError(f"cannot start or reach {where}: {str(exc).splitlines()[0]}{hint}") from None
     return ray
+
+
+def send_token_if_any() -> None:
+    """Join with token authentication when a token is at hand, as ``ray start`` decides for the head.
+
+    ``ray start`` turns token authentication on whenever it finds a token, but a joining driver sends
+    one only with ``RAY_AUTH_MODE=token``; a cluster without authentication accepts a token too.
+    """
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    token_file = Path(os.environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token")
+    if os.environ.get("RAY_AUTH_TOKEN") or token_file.is_file():
+        os.environ["RAY_AUTH_MODE"] = "token"
 
 
 def actor_options(cpus: float, gpus: float) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -98,10 +99,15 @@ def test_local_batch_two_workers_a_corrupt_input_fails_alone_and_a_rerun_does_no
 
 @pytest.fixture(scope="module")
 def ray_head(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A real two-CPU Ray head on 127.0.0.1, stopped after the module."""
+    """A real two-CPU Ray head on 127.0.0.1 with token authentication (as ``ray start`` turns it on
+    whenever a token exists, e.g. after any earlier ``ray.init``), stopped after the module."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    token = tmp_path_factory.mktemp("ray") / "auth_token"
+    token.write_text(secrets.token_hex(32))
+    saved = {k: os.environ.pop(k, None) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
+    os.environ["RAY_AUTH_TOKEN_PATH"] = str(token)  # the head and every speechkit started here see it
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     start = subprocess.run([str(BIN / "ray"), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
                             "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats"],
@@ -109,6 +115,8 @@ def ray_head(tmp_path_factory: pytest.TempPathFactory) -> str:
     assert start.returncode == 0, start.stderr
     yield f"127.0.0.1:{port}"
     subprocess.run([str(BIN / "ray"), "stop", "--force"], capture_output=True, env=env, timeout=120)
+    os.environ.pop("RAY_AUTH_TOKEN_PATH")
+    os.environ.update({k: v for k, v in saved.items() if v is not None})
 
 
 @pytest.mark.slow
