@@ -91,6 +91,21 @@ def test_interrupted_transfer_resumes_with_a_range_request(site, tmp_path):
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_a_partial_download_untouched_for_a_week_is_removed_by_the_next_download(site, tmp_path):
+    import os
+    import time
+
+    old, recent = tmp_path / "gone-abc-123.m4a.part", tmp_path / "resumable-def-456.m4a.part"
+    for path in (old, recent):
+        path.write_bytes(b"\0" * 1000)
+    week = time.time() - 8 * 24 * 3600
+    os.utime(old, (week, week))
+    [doc] = fetch(site.url("talk.mp4"), tmp_path)
+    assert not old.exists() and recent.exists(), "only the abandoned partial goes; a recent one may be resumed"
+    assert any("removed 1 abandoned partial download" in n and old.name in n for n in doc.provenance[-1].notes)
+    assert doc.audio.duration == pytest.approx(30.0, abs=0.2)
+
+
 @pytest.mark.parametrize("path, problem", [
     ("missing.mp4", "not found (HTTP 404)"),
     ("private/talk.mp4", "access denied (HTTP 403)"),

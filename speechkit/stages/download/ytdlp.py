@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.download.guard import TransferGuard
 from speechkit.stages.run import Run
 
+ABANDONED_SECONDS = 7 * 24 * 3600
+"""A partial download untouched this long is taken as abandoned: the next download in its folder removes it."""
 MATCH_KEYS = ("id", "extractor_key", "webpage_url", "url", "duration", "filesize")
 """What must be unchanged for an earlier download to count as this one."""
 
@@ -157,6 +160,20 @@ def _matches(media: Path, info: dict[str, Any]) -> bool:
     return all(saved.get(k) == info.get(k) for k in MATCH_KEYS)
 
 
+def drop_abandoned(folder: Path, keep: str) -> list[Path]:
+    """Remove yt-dlp's ``.part``/``.ytdl`` leftovers older than :data:`ABANDONED_SECONDS`, except ``keep``'s.
+
+    A killed download keeps its partial file so that a rerun resumes it; one nobody reran would
+    otherwise stay forever.
+    """
+    now, dropped = time.time(), []
+    for path in sorted([*folder.glob("*.part"), *folder.glob("*.ytdl")]):
+        if not path.name.startswith(f"{keep}.") and now - path.stat().st_mtime > ABANDONED_SECONDS:
+            path.unlink(missing_ok=True)
+            dropped.append(path)
+    return dropped
+
+
 def _inside(path: Path, directory: Path) -> Path:
     """Refuse any file name that would land outside the output directory."""
     resolved = path.resolve()
@@ -248,6 +265,10 @@ class YtDlpDownloader(Backend):
         self.output_dir.mkdir(parents=True, exist_ok=True)
         stem = file_stem(info, url)
         _inside(self.output_dir / stem, self.output_dir)
+        dropped = drop_abandoned(self.output_dir, keep=stem)
+        if dropped:
+            run.notes.append(f"removed {len(dropped)} abandoned partial download(s), untouched for 7 days: "
+                             + ", ".join(p.name for p in dropped))
         for existing in sorted(self.output_dir.glob(f"{stem}.*")):
             if existing.suffix not in (".json", ".part", ".ytdl") and _matches(existing, info):
                 run.notes.append("already downloaded: skipped")
