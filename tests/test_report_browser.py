@@ -249,7 +249,10 @@ def test_the_timeline_stays_inside_its_column_with_the_playhead_at_the_end(brows
     doc.diarization = [SpeakerTurn(start=s.start, end=s.end, speaker=s.speaker) for s in doc.segments]
     page = open_page(browser, tmp_path, doc, width=width)  # while the player's file runs to 30 s
     page.evaluate("() => { const p = document.getElementById('player'); p.currentTime = p.duration; }")
-    page.wait_for_function("document.getElementById('playhead').style.left !== ''")
+    page.wait_for_function("""() => {  // the seek lands on a later timeupdate: wait for it, not for a first draw
+      const head = document.getElementById('playhead').getBoundingClientRect().right;
+      return Math.abs(head - document.querySelector('#timeline .lane-track').getBoundingClientRect().right) <= 1;
+    }""", timeout=10_000)
     box = page.evaluate("""() => {
       const t = document.getElementById('timeline'), r = t.getBoundingClientRect();
       const column = t.parentElement.getBoundingClientRect();
