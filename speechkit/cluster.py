@@ -15,6 +15,10 @@ from typing import Any
 from speechkit.errors import SpeechkitError
 
 
+ENGINES = ("local", "ray")
+"""Where ``batch`` and ``stress`` run their work: processes on this machine, or Ray actors."""
+
+
 class ClusterError(SpeechkitError):
     """Ray is missing, or the cluster at ``--address`` cannot be reached."""
 

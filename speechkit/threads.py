@@ -24,6 +24,12 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+def share_of_cores(workers: int) -> int:
+    """Threads per worker when ``workers`` share this machine's cores (at least one)."""
+    import os
+
+    return max(1, (os.cpu_count() or 1) // workers)
+
 
 def set_process_threads(threads: int) -> None:
     """A worker's share of the cores for torch and for the BLAS/OpenMP pools already loaded (numpy's

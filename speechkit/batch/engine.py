@@ -10,13 +10,12 @@ from pathlib import Path
 from speechkit.batch.job import InputResult
 from speechkit.batch.summary import write_summary
 from speechkit.batch.tracker import Report, Tracker
+from speechkit.cluster import ENGINES
 from speechkit.downloads import is_url
 from speechkit.errors import SpeechkitError
 from speechkit.pipeline.config import PipelineConfig
 from speechkit.registry import load_backend
 from speechkit.sources import refuse_shared_names
-
-ENGINES = ("local", "ray")
 
 
 class BatchError(SpeechkitError):

@@ -17,13 +17,13 @@ from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
 from speechkit.pipeline.config import PipelineConfig
 from speechkit.stress.worker import init_worker
-from speechkit.threads import torch_threads
+from speechkit.threads import share_of_cores, torch_threads
 
 
 def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, workers: int, threads: int | None,
               tracker: Tracker) -> list[InputResult]:
     workers = max(1, min(workers, len(sources)))
-    threads = threads or max(1, (os.cpu_count() or 1) // workers)
+    threads = threads or share_of_cores(workers)
     if workers == 1:
         return [_here(config, source, output_dir, threads, tracker) for source in sources]
     context = multiprocessing.get_context("spawn")

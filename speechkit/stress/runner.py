@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from speechkit.cluster import ENGINES
 from speechkit.stages.run import Hook
 from speechkit.stress.cache import load_cell
 from speechkit.stress.config import StressConfig, StressConfigError, load_config
 from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
 from speechkit.stress.report import summarize, write_report
 from speechkit.stress.worker import init_worker, run_cell
+from speechkit.threads import share_of_cores
 
 
 @dataclass
@@ -79,8 +81,8 @@ def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] 
     config = config if isinstance(config, StressConfig) else load_config(config)
     if workers < 1:
         raise StressConfigError(f"workers must be at least 1, got {workers}")
-    if engine not in ("local", "ray"):
-        raise StressConfigError(f"--engine {engine}: not an engine (engines: local, ray)")
+    if engine not in ENGINES:
+        raise StressConfigError(f"--engine {engine}: not an engine (engines: {', '.join(ENGINES)})")
     output_dir = Path(output_dir)
     items = resolve_inputs(config, inputs)
     cells = plan(config, items)
@@ -88,7 +90,7 @@ def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] 
     pending = [c for c in mine if load_cell(output_dir, c.key) is None]
     if pending:
         workers = min(workers, len(pending))
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = share_of_cores(workers)
         if engine == "ray":
             from speechkit.stress.ray_cells import run_cells_on_ray
 
