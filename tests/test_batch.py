@@ -68,6 +68,23 @@ def test_a_batch_that_cannot_start_says_why_and_writes_nothing(tmp_path: Path, d
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("modules", "foreign"), [
+    (("speechkit.batch", "speechkit.batch.engine", "speechkit.batch.local", "speechkit.batch.ray_engine"),
+     ("speechkit.stress", "speechkit.cli")),
+    (("speechkit.stress", "speechkit.stress.runner", "speechkit.stress.worker", "speechkit.stress.ray_cells"),
+     ("speechkit.batch", "speechkit.cli")),
+])
+def test_batch_and_stress_share_worker_setup_without_importing_each_other(modules: tuple[str, ...],
+                                                                           foreign: tuple[str, ...]) -> None:
+    """Both engines' worker processes start through speechkit.workers; neither engine imports the other,
+    and no engine imports the CLI."""
+    code = (f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({foreign!r})))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
+
+
 @pytest.mark.slow
 def test_local_batch_two_workers_a_corrupt_input_fails_alone_and_a_rerun_does_nothing(workdir: Path) -> None:
     (workdir / "in" / "broken.flac").write_bytes(b"fLaC" + b"\0" * 400)

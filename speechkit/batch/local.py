@@ -16,8 +16,8 @@ from pathlib import Path
 from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
 from speechkit.pipeline.config import PipelineConfig
-from speechkit.stress.worker import init_worker
 from speechkit.threads import share_of_cores, torch_threads
+from speechkit.workers import init_worker
 
 
 def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, workers: int, threads: int | None,

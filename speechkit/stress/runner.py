@@ -21,8 +21,9 @@ from speechkit.stress.cache import load_cell
 from speechkit.stress.config import StressConfig, StressConfigError, load_config
 from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
 from speechkit.stress.report import summarize, write_report
-from speechkit.stress.worker import init_worker, run_cell
+from speechkit.stress.worker import run_cell
 from speechkit.threads import share_of_cores
+from speechkit.workers import init_worker
 
 
 @dataclass

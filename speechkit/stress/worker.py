@@ -8,9 +8,6 @@ life of the worker process; the degraded audio goes to the transcriber in memory
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -28,32 +25,10 @@ from speechkit.stages.augment.transforms import parse_specs
 from speechkit.stages.base import Backend
 from speechkit.stress.cache import load_cell, save_cell
 from speechkit.stress.grid import Cell
-from speechkit.threads import set_process_threads
 
-PR_SET_PDEATHSIG = 1
-"""Linux prctl(2) option: the signal a process gets when its parent dies."""
 ADDITIVE = {"color_noise", "gaussian_snr", "background_noise", "AddColorNoise", "AddGaussianSNR",
             "AddBackgroundNoise", "AddGaussianNoise"}
 """Chains made only of these add noise to the speech, so their SNR can be measured from the result."""
-
-
-
-def init_worker(threads: int, parent: int) -> None:
-    """Per-process set-up: a share of the cores, and death with the parent (process ``parent``)."""
-    die_with_parent(parent)
-    set_process_threads(threads)
-
-
-def die_with_parent(parent: int) -> None:
-    """On Linux a worker is killed when the stress process dies, however it dies (``kill -9`` included),
-    so no 850 MB worker outlives an interrupted run; its resource tracker then exits on its own."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died while this worker was starting
-        os._exit(1)
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,34 @@
+"""Set-up shared by every engine's worker processes (``speechkit batch`` and ``speechkit stress``):
+a share of the cores, and death with the process that started them.
+
+Neutral ground: it imports neither engine, so batch and stress each depend on it, not on each other.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from speechkit.threads import set_process_threads
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2) option: the signal a process gets when its parent dies."""
+
+
+def init_worker(threads: int, parent: int) -> None:
+    """Per-process set-up: a share of the cores, and death with the parent (process ``parent``)."""
+    die_with_parent(parent)
+    set_process_threads(threads)
+
+
+def die_with_parent(parent: int) -> None:
+    """On Linux a worker is killed when the process that started it dies, however it dies (``kill -9``
+    included), so no 850 MB worker outlives an interrupted run; its resource tracker then exits on its own."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died while this worker was starting
+        os._exit(1)
