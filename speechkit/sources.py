@@ -62,7 +62,8 @@ def _from_directory(directory: Path, documents: bool) -> list[str]:
     found = sorted(str(path) for path in directory.rglob("*")
                    if path.is_file() and path.suffix.lower() in wanted and not path.name.startswith("."))
     if not found:
-        raise InputsError(f"{directory}: the directory holds no audio, video or documents")
+        kinds = "audio, video or documents" if documents else "audio or video files"
+        raise InputsError(f"{directory}: the directory holds no {kinds}")
     return found
 
 

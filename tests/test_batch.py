@@ -85,6 +85,16 @@ def test_batch_and_stress_share_worker_setup_without_importing_each_other(module
     assert proc.stdout.strip() == "[]", proc.stdout
 
 
+def test_batch_help_says_folders_give_only_audio_and_video(tmp_path: Path) -> None:
+    """batch expands INPUTS without documents, so its help must not offer them as the stage commands' does."""
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
+    helps = {command: " ".join(subprocess.run([str(BIN / "speechkit"), command, "--help"], capture_output=True,
+                                              text=True, cwd=tmp_path, env=env, timeout=120).stdout.split())
+             for command in ("batch", "transcribe")}
+    assert "audio/video or documents (.json)" in helps["transcribe"]
+    assert "documents (.json)" not in helps["batch"] and "never its .json documents" in helps["batch"]
+
+
 @pytest.mark.slow
 def test_local_batch_two_workers_a_corrupt_input_fails_alone_and_a_rerun_does_nothing(workdir: Path) -> None:
     (workdir / "in" / "broken.flac").write_bytes(b"fLaC" + b"\0" * 400)

@@ -48,6 +48,14 @@ def test_an_input_naming_nothing_is_a_one_line_error(tree: Path, monkeypatch: py
         expand_inputs([argument])
 
 
+def test_a_folder_of_documents_only_gives_batch_no_inputs(tree: Path) -> None:
+    (tree / "docs").mkdir()
+    (tree / "docs" / "talk.transcribe.json").write_text("{}")
+    assert expand_inputs([tree / "docs"]) == [str(tree / "docs" / "talk.transcribe.json")]
+    with pytest.raises(InputsError, match="docs: the directory holds no audio or video files$"):
+        expand_inputs([tree / "docs"], documents=False)
+
+
 def test_a_list_that_includes_itself_is_refused(tree: Path) -> None:
     (tree / "loop.txt").write_text("@loop.txt\n")
     with pytest.raises(InputsError, match="includes itself"):

@@ -9,7 +9,7 @@ from rich.progress import TaskID
 
 from speechkit.batch.tracker import Counts
 from speechkit.cli.app import app
-from speechkit.cli.each import InputsArg
+from speechkit.cli.each import MediaInputsArg
 from speechkit.pipeline import load_config
 from speechkit.progress import progress_bar
 from speechkit.sources import expand_inputs
@@ -20,7 +20,7 @@ AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster t
 
 @app.command("batch")
 def batch_command(
-    inputs: InputsArg,
+    inputs: MediaInputsArg,
     config: Annotated[str, typer.Option("--config", "-c", help="A bundled config by name or a YAML file.")] = "meeting",
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="Shared folder for every input's documents and reports, and batch.json/batch.md.")] = Path("speechkit-out"),
     engine: EngineOpt = "local",

@@ -15,8 +15,14 @@ from speechkit.errors import OutputError, SpeechkitError
 from speechkit.schema import Document
 from speechkit.sources import expand_inputs, unique_names
 
+INPUTS_HELP = "Files, globs, directories or @list.txt (one per line)"
 InputsArg = Annotated[list[str], typer.Argument(
-    metavar="INPUTS...", help="Files, globs, directories or @list.txt (one per line); audio/video or documents (.json).")]
+    metavar="INPUTS...", help=f"{INPUTS_HELP}; audio/video or documents (.json).")]
+MediaInputsArg = Annotated[list[str], typer.Argument(
+    metavar="INPUTS...", help=f"{INPUTS_HELP}, or URLs; audio/video (a directory gives only its audio and "
+                              "video files, never its .json documents).")]
+"""INPUTS for commands that expand them with ``documents=False`` (``speechkit batch``): the outputs of an
+earlier batch in an input folder are not inputs of the next."""
 
 
 def write_all(doc: Document, item: str, target: Path, formats: list[str]) -> None:
