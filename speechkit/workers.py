@@ -20,6 +20,19 @@ def init_worker(threads: int, parent: int) -> None:
     """Per-process set-up: a share of the cores, and death with the parent (process ``parent``)."""
     die_with_parent(parent)
     set_process_threads(threads)
+    thread_lock_for_progress_bars()
+
+
+def thread_lock_for_progress_bars() -> None:
+    """tqdm (faster-whisper's bars, even disabled ones) otherwise makes a cross-process semaphore, which a
+    worker ended by an interrupt never releases: the resource tracker then warns of a leak on exit."""
+    import threading
+
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return
+    tqdm.set_lock(threading.RLock())
 
 
 def die_with_parent(parent: int) -> None:

@@ -201,3 +201,81 @@ def test_stress_on_ray_gives_the_local_results(data_dir: Path, tmp_path: Path, r
         results[engine] = sorted((json.dumps({k: v for k, v in c.items() if k != "wall_time"}, sort_keys=True)
                                   for c in cells))
     assert len(results["local"]) == 3 and results["ray"] == results["local"]
+
+
+@pytest.fixture
+def interruptible(tmp_path: Path, data_dir: Path) -> Path:
+    """Two short utterances, a 14-minute recording (a long transcription on a CPU), one more short one."""
+    shorts = sorted((data_dir / "english" / "kathleen").glob("*.flac"))[:3]
+    long = data_dir / "longform" / "kathleen_arctic_b0001-b0240.flac"
+    (tmp_path / "in").mkdir()
+    for name, path in [("1-short", shorts[0]), ("2-short", shorts[1]), ("3-long", long), ("4-short", shorts[2])]:
+        shutil.copy(path, tmp_path / "in" / f"{name}.flac")
+    (tmp_path / "transcribe.yaml").write_text(TRANSCRIBE)
+    return tmp_path
+
+
+def _interrupt_during_the_long_input(workdir: Path, extra: tuple[str, ...], finished: int) -> tuple[float, int, str]:
+    """Start a batch, wait for ``finished`` documents and a few seconds into the long input, send SIGINT:
+    (seconds from the signal to the exit, exit code, stderr)."""
+    log = workdir / "interrupted.log"
+    with log.open("w") as stderr:
+        proc = subprocess.Popen([str(BIN / "speechkit"), "batch", "in", "-c", "transcribe.yaml", "-d", "out", *extra],
+                                cwd=workdir, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+        try:
+            deadline = time.monotonic() + 600
+            while len(list((workdir / "out").glob("*.transcribe.json"))) < finished:
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the short inputs were not done in time"
+                time.sleep(0.2)
+            time.sleep(3)  # the long input's transcription is under way
+            assert proc.poll() is None, log.read_text()
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=300)
+            return time.monotonic() - sent, proc.returncode, log.read_text()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def _assert_interrupted_cleanly(workdir: Path, seconds: float, code: int, stderr: str, done: set[str]) -> None:
+    assert code == 130 and stderr.strip().splitlines()[-1] == "speechkit: interrupted", stderr
+    assert "Traceback" not in stderr
+    assert seconds < 10, f"the interrupt took {seconds:.1f} s: it waited for the running input"
+    out = workdir / "out"
+    assert {p.name.removesuffix(".transcribe.json") for p in out.glob("*.transcribe.json")} == done
+    assert not list(out.rglob("*.part")), "a half-written file was left"
+    for path in out.rglob("*.json"):  # every document there is whole
+        json.loads(path.read_text())
+    assert not (out / "batch.json").exists()
+
+
+def _rerun_without_the_long_input(workdir: Path, extra: tuple[str, ...]) -> dict[str, str]:
+    """The rerun (the long input left out, to keep the test short): each input's status by name."""
+    (workdir / "in" / "3-long.flac").unlink()
+    again = speechkit("batch", "in", "-c", "transcribe.yaml", "-d", "out", *extra, cwd=workdir)
+    assert again.returncode == 0, again.stderr
+    rows = json.loads((workdir / "out" / "batch.json").read_text())["inputs"]
+    return {Path(r["input"]).stem: r["status"] for r in rows}
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_local_batch_exits_130_at_once_and_a_rerun_resumes(interruptible: Path) -> None:
+    # Two workers: one on 1-short then 3-long, the other on 2-short then 4-short; SIGINT to the batch
+    # process alone (not its process group, as a terminal's Ctrl-C), so it must end its workers itself.
+    seconds, code, stderr = _interrupt_during_the_long_input(interruptible, ("-j", "2"), finished=3)
+    _assert_interrupted_cleanly(interruptible, seconds, code, stderr, {"1-short", "2-short", "4-short"})
+    assert _rerun_without_the_long_input(interruptible, ("-j", "2")) == {
+        "1-short": "skipped", "2-short": "skipped", "4-short": "skipped"}
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_ray_batch_exits_130_at_once_and_a_rerun_resumes(interruptible: Path, ray_head: str) -> None:
+    # One actor, one input at a time in order: the signal comes while 3-long is on the actor, 4-short not begun.
+    extra = ("-e", "ray", "--address", ray_head, "-j", "1")
+    seconds, code, stderr = _interrupt_during_the_long_input(interruptible, extra, finished=2)
+    _assert_interrupted_cleanly(interruptible, seconds, code, stderr, {"1-short", "2-short"})
+    assert _rerun_without_the_long_input(interruptible, extra) == {
+        "1-short": "skipped", "2-short": "skipped", "4-short": "done"}

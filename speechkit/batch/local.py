@@ -2,7 +2,8 @@
 
 One worker runs in this process; more are spawned processes (no forked model-library state), each
 with its share of the cores. A worker that dies (killed, out of memory) fails the inputs it had not
-finished; a rerun of the batch picks them up.
+finished; a rerun of the batch picks them up. An interrupt (Ctrl-C) ends the workers at once, the
+inputs they were on unwritten, so a rerun skips the finished inputs and does the rest.
 """
 
 from __future__ import annotations
@@ -28,15 +29,29 @@ def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, work
         return [_here(config, source, output_dir, threads, tracker) for source in sources]
     context = multiprocessing.get_context("spawn")
     results: dict[str, InputResult] = {}
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                             initargs=(threads, os.getpid())) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(threads, os.getpid()))
+    try:
         futures: dict[Future[InputResult], str] = {pool.submit(run_input, config, s, output_dir): s for s in sources}
         tracker.running(workers)
         for future in as_completed(futures):
             results[futures[future]] = _outcome(future, futures[future])
             tracker.finished(results[futures[future]])
             tracker.running(min(workers, len(sources) - len(results)))
+    except BaseException:  # Ctrl-C (or SIGTERM): stop now, not when the inputs being worked on are done
+        _stop(pool)
+        raise
+    pool.shutdown()
     return [results[s] for s in sources]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the inputs not started and end the workers at once (as ``terminate_workers`` does from
+    Python 3.14): documents are written atomically, so an input cut short leaves none and a rerun does it."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
 
 
 def _here(config: PipelineConfig, source: str, output_dir: Path, threads: int, tracker: Tracker) -> InputResult:
