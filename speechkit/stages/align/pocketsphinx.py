@@ -2,7 +2,7 @@
 
 Each segment's words are aligned as they stand (the transcript's words when it has them, else its
 text split into words): their text is never changed, only their times. The audio searched is the
-segment widened by ``pad`` seconds each side, never past a neighbouring segment, so a segment whose
+segment widened by ``pad`` seconds each side, never into a neighbouring segment, so a segment whose
 edges the transcriber placed a little late or early still gets its first and last words found; a
 segment is widened to its words when they fall in that margin. Words the dictionary lacks get
 phones from :mod:`speechkit.stages.align.pronounce`; a word with nothing to pronounce (a dash)
@@ -85,7 +85,7 @@ class PocketsphinxAligner(Backend):
         run.progress(step, 0, len(segments))
         aligned, counts = [], {"failed": 0, "guessed": 0, "interpolated": 0}
         for i, segment in enumerate(segments):
-            low = max(segment.start - self.options.pad, segments[i - 1].end if i else 0.0, 0.0)
+            low = max(segment.start - self.options.pad, aligned[-1].end if aligned else 0.0, 0.0)
             high = min(segment.end + self.options.pad, segments[i + 1].start if i + 1 < len(segments) else np.inf,
                        len(samples) / SAMPLE_RATE)
             words = [w.model_copy() for w in segment.words] or split_words(segment.text, doc.language)
