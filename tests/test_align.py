@@ -85,12 +85,22 @@ def test_whisper_aligns_an_unaligned_transcript_of_jfk(data_dir):
 
 
 @pytest.mark.slow
-def test_auto_falls_back_to_whisper_offline_and_records_why(data_dir, monkeypatch):
+def test_auto_falls_back_to_whisper_offline_when_asked_and_records_why(data_dir, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    out = load_backend("align", "auto")()(jfk_transcript(data_dir))
+    out = load_backend("align", "auto")(whisper_model="tiny.en")(jfk_transcript(data_dir))
     record = out.provenance[-1]
     assert record.backend == "whisper" and record.parameters["selected_by"] == "auto"
     assert any("auto chose whisper" in n and "not available offline" in n for n in record.notes)
+    assert_every_word_timed(out)
+
+
+def test_auto_picks_pocketsphinx_for_english_offline_and_records_why(data_dir, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    out = load_backend("align", "auto")()(jfk_transcript(data_dir))
+    record = out.provenance[-1]
+    assert record.backend == "pocketsphinx" and record.parameters["selected_by"] == "auto"
+    assert any("auto chose pocketsphinx" in n and "not available offline" in n and "English" in n
+               for n in record.notes)
     assert_every_word_timed(out)
 
 

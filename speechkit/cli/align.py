@@ -1,4 +1,4 @@
-"""``speechkit align``: word timings for a transcript (wav2vec2 CTC via WhisperX, or Whisper's own)."""
+"""``speechkit align``: word timings for a transcript (wav2vec2 CTC via WhisperX, Whisper's own, or pocketsphinx)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -15,13 +15,13 @@ from speechkit.stages.align import DEFAULT
 @app.command("align")
 def align_command(
     documents: InputsArg,
-    backend: Annotated[str, typer.Option("--backend", "-b", help="auto, whisperx or whisper.")] = DEFAULT,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="whisperx: CTC model id or directory (default: WhisperX's for the language); whisper: Whisper model.")] = None,
-    whisper_model: Annotated[str | None, typer.Option("--whisper-model", help="auto: Whisper model for the fallback (default: the transcribing model).")] = None,
+    backend: Annotated[str, typer.Option("--backend", "-b", help="auto, whisperx, whisper or pocketsphinx (English).")] = DEFAULT,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="whisperx: CTC model id or directory (default: WhisperX's for the language); whisper: Whisper model; pocketsphinx: acoustic model directory (default: the bundled en-us).")] = None,
+    whisper_model: Annotated[str | None, typer.Option("--whisper-model", help="auto: align with this Whisper model rather than pocketsphinx when no CTC model is on disk.")] = None,
     output: OutputOpt = None,
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
-    """Align words to audio; auto uses WhisperX when a CTC model is on disk, else Whisper's timestamps."""
+    """Align words to audio; auto uses WhisperX when a CTC model is on disk, else pocketsphinx (English) or Whisper."""
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
     stage = make_backend("align", backend, model=model, **options)
     each_input(documents, "align", output, output_dir,
