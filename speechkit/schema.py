@@ -18,8 +18,9 @@ from speechkit.errors import DocumentError
 from speechkit.io import atomic_write_text, read_text
 from speechkit.validation import first_error
 
-SCHEMA_VERSION = "1.1"
-"""Major.minor: a reader accepts any minor of its own major. 1.1 added ``Segment.language``."""
+SCHEMA_VERSION = "1.2"
+"""Major.minor: a reader accepts any minor of its own major. 1.1 added ``Segment.language``;
+1.2 added ``Provenance.load_time``."""
 _CURRENT = tuple(int(part) for part in SCHEMA_VERSION.split("."))
 
 
@@ -132,7 +133,22 @@ class Provenance(_Model):
     started_at: str
     wall_time: float
     real_time_factor: float | None = Field(default=None, description="wall time / audio duration")
+    load_time: float | None = Field(
+        default=None, description="seconds of wall_time spent loading the model; 0 when it was already loaded "
+                                  "in this process (None in records written before schema 1.2)")
     notes: list[str] = Field(default_factory=list, description="caveats, e.g. that a model carries random weights")
+
+    @property
+    def processing_time(self) -> float:
+        """The wall time less the model loading: what the stage costs once its model is loaded (as in a batch)."""
+        return max(0.0, self.wall_time - (self.load_time or 0.0))
+
+    @property
+    def processing_rtf(self) -> float | None:
+        """:attr:`processing_time` / audio duration (from ``real_time_factor``); None where that is unknown."""
+        if not self.real_time_factor or not self.wall_time:
+            return None
+        return round(self.real_time_factor * self.processing_time / self.wall_time, 4)
 
 
 class Document(_Model):

@@ -1,5 +1,5 @@
 """Set-up shared by every engine's worker processes (``speechkit batch`` and ``speechkit stress``):
-a share of the cores, and death with the process that started them.
+a share of the cores, death with the process that started them, and an end at once on an interrupt.
 
 Neutral ground: it imports neither engine, so batch and stress each depend on it, not on each other.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 from speechkit.threads import set_process_threads
 
@@ -45,3 +46,15 @@ def die_with_parent(parent: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died while this worker was starting
         os._exit(1)
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the work not started and end the workers at once (as ``terminate_workers`` does from
+    Python 3.14), for an interrupt: what they were on is left unwritten (every output is written
+    atomically, so it leaves no file) and a rerun does it. Never ``shutdown(wait=True)`` the pool after
+    this, nor leave a ``with`` block on it, which would wait for the running work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()

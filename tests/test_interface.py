@@ -127,7 +127,7 @@ def test_saved_document_round_trips_and_validates(fake, tone_wav, tmp_path):
     path = doc.save(str(tmp_path / "t.json"))
     assert Document.load(path) == doc
     result = subprocess.run([SPEECHKIT, "schema", str(path)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and result.stdout.strip().endswith("valid (schema 1.1)")
+    assert result.returncode == 0 and result.stdout.strip().endswith("valid (schema 1.2)")
 
 
 def test_stress_cells_run_in_memory_with_a_shared_model(fake, tone_wav, tmp_path):

@@ -123,16 +123,32 @@ def test_newer_minor_version_of_the_same_major_is_read(tmp_path):
 
 def test_a_1_0_document_is_read_strictly_and_saved_as_the_current_version(tmp_path):
     old = json.loads(full_document().to_json())  # 1.0 had no per-segment language; this document has none
-    assert SCHEMA_VERSION == "1.1" and all("language" not in s for s in old["segments"])
+    assert SCHEMA_VERSION == "1.2" and all("language" not in s for s in old["segments"])
     path = tmp_path / "old.json"
     path.write_text(json.dumps({**old, "schema_version": "1.0"}))
     doc = Document.load(path)
-    assert doc == full_document() and doc.schema_version == "1.1"
-    assert json.loads(doc.to_json())["schema_version"] == "1.1", "a save writes this version's fields and says so"
+    assert doc == full_document() and doc.schema_version == "1.2"
+    assert json.loads(doc.to_json())["schema_version"] == "1.2", "a save writes this version's fields and says so"
     segments = [{**s, "language": "de"} for s in old["segments"]]
     assert Document.from_dict({**old, "schema_version": "1.1", "segments": segments}).segments[0].language == "de"
     assert Document.from_dict({**old, "schema_version": "1.7", "segments": [{**s, "emotion": "calm"} for s in segments]}
                               ).segments[0].language == "de", "a newer minor's unknown fields are left out"
+
+
+def test_a_1_1_document_without_load_times_reads_and_a_1_2_one_keeps_them(tmp_path):
+    old = json.loads(full_document().to_json())  # 1.1 had no Provenance.load_time; this document has none
+    assert all("load_time" not in p for p in old["provenance"])
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({**old, "schema_version": "1.1"}))
+    doc = Document.load(path)
+    assert doc == full_document() and doc.schema_version == "1.2"
+    record = doc.provenance[0]
+    assert record.load_time is None and record.processing_time == 1.5 and record.processing_rtf == 0.12
+    timed = [{**p, "load_time": 0.5} for p in old["provenance"]]
+    path.write_text(json.dumps({**old, "schema_version": "1.2", "provenance": timed}))
+    record = Document.load(path).provenance[0]
+    assert record.load_time == 0.5 and record.processing_time == 1.0 and record.processing_rtf == 0.08
+    assert json.loads(Document.load(path).to_json())["provenance"][0]["load_time"] == 0.5
 
 
 @pytest.mark.parametrize("version", ["x", "1.x", "", "0.9"])
@@ -178,7 +194,7 @@ def test_schema_command_prints_a_valid_json_schema_that_documents_validate_again
     validator.validate(json.loads(full_document().to_json()))
     assert {"Word", "Segment", "Provenance", "Speaker", "Summary"} <= set(schema["$defs"])
     assert {"start", "end", "score", "speaker"} <= set(schema["$defs"]["Word"]["properties"])
-    assert {"backend", "model", "parameters", "versions", "wall_time", "real_time_factor"} <= set(
+    assert {"backend", "model", "parameters", "versions", "wall_time", "real_time_factor", "load_time"} <= set(
         schema["$defs"]["Provenance"]["properties"])
     bad = json.loads(full_document().to_json())
     bad["segments"][0]["words"][0]["start"] = "later"

@@ -23,6 +23,8 @@ class InputResult:
     ran: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     error: str | None = None
+    load_time: float | None = None
+    """Seconds of ``wall_time`` spent loading models: the worker's first input pays it, later ones not."""
 
     @property
     def real_time_factor(self) -> float | None:
@@ -31,8 +33,15 @@ class InputResult:
             return None
         return round(self.wall_time / self.audio_seconds, 4)
 
+    @property
+    def processing_rtf(self) -> float | None:
+        """Wall time less model loading over audio time: what every input costs once the models are loaded."""
+        if self.status != "done" or not self.audio_seconds:
+            return None
+        return round(max(0.0, self.wall_time - (self.load_time or 0.0)) / self.audio_seconds, 4)
+
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "real_time_factor": self.real_time_factor}
+        return {**asdict(self), "real_time_factor": self.real_time_factor, "rtf_processing": self.processing_rtf}
 
 
 def run_input(config: PipelineConfig, source: str, output_dir: Path, execute: Executor | None = None) -> InputResult:
@@ -47,7 +56,8 @@ def run_input(config: PipelineConfig, source: str, output_dir: Path, execute: Ex
     ran = sorted({stage for job in jobs for stage in job.ran})
     seconds = sum(job.document.audio.duration for job in jobs if job.document.audio and job.document.audio.duration)
     outputs = [str(p) for job in jobs for p in (job.reports or job.documents.values())]
-    return InputResult(source, "done" if ran else "skipped", _since(t0), seconds or None, ran, outputs)
+    loading = round(sum(job.load_time for job in jobs), 3)
+    return InputResult(source, "done" if ran else "skipped", _since(t0), seconds or None, ran, outputs, load_time=loading)
 
 
 def _since(t0: float) -> float:

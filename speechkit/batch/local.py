@@ -18,7 +18,7 @@ from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
 from speechkit.pipeline.config import PipelineConfig
 from speechkit.threads import share_of_cores, torch_threads
-from speechkit.workers import init_worker
+from speechkit.workers import end_workers, init_worker
 
 
 def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, workers: int, threads: int | None,
@@ -38,20 +38,10 @@ def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, work
             tracker.finished(results[futures[future]])
             tracker.running(min(workers, len(sources) - len(results)))
     except BaseException:  # Ctrl-C (or SIGTERM): stop now, not when the inputs being worked on are done
-        _stop(pool)
+        end_workers(pool)  # documents are written atomically: an input cut short leaves none
         raise
     pool.shutdown()
     return [results[s] for s in sources]
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel the inputs not started and end the workers at once (as ``terminate_workers`` does from
-    Python 3.14): documents are written atomically, so an input cut short leaves none and a rerun does it."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
 
 
 def _here(config: PipelineConfig, source: str, output_dir: Path, threads: int, tracker: Tracker) -> InputResult:

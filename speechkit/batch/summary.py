@@ -1,4 +1,5 @@
-"""The batch summary: one row per input (status, wall time, RTF, error) as ``batch.json`` and ``batch.md``."""
+"""The batch summary: one row per input (status, wall time, model loading, RTF with and without it, error)
+as ``batch.json`` and ``batch.md``."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from speechkit.io import atomic_write_text
 
 
 def totals(results: Sequence[InputResult], wall: float) -> dict[str, Any]:
-    """Counts per status, audio and wall time, and throughput in audio hours per wall hour."""
+    """Counts per status, audio and wall time, model loading summed over inputs, and throughput in audio
+    hours per wall hour."""
     audio = sum(r.audio_seconds or 0.0 for r in results if r.status == "done")
     counts = Counter(r.status for r in results)
     return {"inputs": len(results), **{s: counts.get(s, 0) for s in ("done", "skipped", "failed")},
             "wall_time": round(wall, 3), "audio_seconds": round(audio, 3),
+            "load_time": round(sum(r.load_time or 0.0 for r in results), 3),
             "audio_hours_per_hour": round(audio / wall, 3) if wall > 0 and audio else None}
 
 
@@ -37,11 +40,14 @@ def markdown(data: dict[str, Any]) -> str:
     speed = f", {t['audio_hours_per_hour']} audio hours per wall hour" if t["audio_hours_per_hour"] else ""
     lines = [f"# Batch: {t['done']} done, {t['skipped']} up to date, {t['failed']} failed of {t['inputs']}", "",
              f"Engine {data['engine']}, {data['workers']} worker(s), {t['wall_time']:.1f} s wall{speed}.", "",
-             "| input | status | wall (s) | audio (s) | RTF | error |", "|---|---|---:|---:|---:|---|"]
+             "RTF is wall over audio time; processing RTF leaves out loading models, which each worker does once.", "",
+             "| input | status | wall (s) | loading (s) | audio (s) | RTF | processing RTF | error |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
     for row in data["inputs"]:
         error = (row["error"] or "").replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {row['input']} | {row['status']} | {row['wall_time']:.2f} | {_num(row['audio_seconds'])} "
-                     f"| {_num(row['real_time_factor'])} | {error} |")
+        lines.append(f"| {row['input']} | {row['status']} | {row['wall_time']:.2f} | {_num(row.get('load_time'))} "
+                     f"| {_num(row['audio_seconds'])} | {_num(row['real_time_factor'])} "
+                     f"| {_num(row.get('rtf_processing'))} | {error} |")
     return "\n".join(lines) + "\n"
 
 

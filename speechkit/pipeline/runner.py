@@ -27,7 +27,7 @@ from speechkit.progress import stderr
 from speechkit.registry import load_backend
 from speechkit.report import write_report
 from speechkit.samples import AudioStore
-from speechkit.schema import Document
+from speechkit.schema import Document, Provenance
 from speechkit.speaker_names import apply_names
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Hook
@@ -52,6 +52,8 @@ class JobResult:
     reports: list[Path] = field(default_factory=list)
     ran: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    load_time: float = 0.0
+    """Seconds the stages that ran spent loading models (0 where the process had them loaded)."""
 
     @property
     def final(self) -> Path | None:
@@ -157,7 +159,7 @@ class Runner:
             doc = apply_names(doc, self.config.speaker_names)
         atomic_write_text(target, doc.to_json() + "\n")
         self.manifest.record(job, spec.stage, fingerprint, target, spec.backend)
-        self.log(spec.stage, f"done in {time.perf_counter() - t0:.1f} s -> {target}")
+        self.log(spec.stage, f"done in {time.perf_counter() - t0:.1f} s{_timing(doc, spec.stage)} -> {target}")
         return doc
 
     def run_job(self, job: str, doc: Document, upstream: str, begin: int) -> JobResult:
@@ -179,6 +181,8 @@ class Runner:
             else:
                 doc = self.run_stage(job, spec, doc, fingerprint, audio)
                 result.ran.append(spec.stage)
+                record = _record(doc, spec.stage)
+                result.load_time += (record.load_time or 0.0) if record else 0.0
             result.documents[spec.stage] = target
             upstream = fingerprint
         result.document = doc
@@ -198,6 +202,22 @@ class Runner:
     def log(self, stage: str, message: str) -> None:
         if not self.quiet:
             stderr.print(f"[bold]{stage}[/bold]: {message}", highlight=False, soft_wrap=True)
+
+
+def _record(doc: Document, stage: str) -> Provenance | None:
+    """The provenance record the stage just appended."""
+    return doc.provenance[-1] if doc.provenance and doc.provenance[-1].stage == stage else None
+
+
+def _timing(doc: Document, stage: str) -> str:
+    """`` (RTF 0.19; 16.0 s loading the model, RTF 0.135 without it)`` for the stage's record, or less."""
+    record = _record(doc, stage)
+    if record is None or record.real_time_factor is None:
+        return ""
+    if not record.load_time:
+        return f" (RTF {record.real_time_factor:.3g})"
+    return (f" (RTF {record.real_time_factor:.3g}; {record.load_time:.1f} s loading the model, "
+            f"RTF {record.processing_rtf:.3g} without it)")
 
 
 @dataclass

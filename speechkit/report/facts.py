@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from speechkit.export.subtitles import timestamp
-from speechkit.schema import Document
+from speechkit.schema import Document, Provenance
 from speechkit.speakers import speaking_time
 
 PALETTE = ("#4c75a2", "#d92c2e", "#467f3e", "#9d5d8b", "#af5c0b", "#417c77", "#8e6a56", "#896e0e", "#c23b75", "#7e6f69")
@@ -72,6 +72,12 @@ def source_facts(doc: Document) -> list[tuple[str, str]]:
 
 
 def stage_rows(doc: Document) -> list[tuple[str, str, str, str, str]]:
-    """(stage, backend, model, wall time, notes) per stage run; notes flag e.g. random weights."""
-    return [(p.stage, p.backend, p.model or "", f"{p.wall_time:.1f} s", "; ".join(p.notes)) for p in doc.provenance]
+    """(stage, backend, model, wall time, notes) per stage run; notes flag e.g. random weights. The wall
+    time says how much of it went on loading the model, when any did."""
+    return [(p.stage, p.backend, p.model or "", _wall(p), "; ".join(p.notes)) for p in doc.provenance]
+
+
+def _wall(record: Provenance) -> str:
+    loading = f" ({record.load_time:.1f} s loading the model)" if record.load_time else ""
+    return f"{record.wall_time:.1f} s{loading}"
 

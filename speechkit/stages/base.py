@@ -3,8 +3,9 @@
 A backend declares its options as a pydantic model (``Options``), validated before anything loads;
 it loads its model in :meth:`Backend.load` (kept in the process-wide cache, so many documents and
 many backend instances share it) and does its stage's work in :meth:`Backend.process`, writing what
-it learns into the :class:`~speechkit.stages.run.Run`. Timing, library versions and the
-provenance record (with the resolved option values) are added here, once, for all of them.
+it learns into the :class:`~speechkit.stages.run.Run`. Timing (the wall time, and the part of it spent
+loading a model not yet in the cache), library versions and the provenance record (with the resolved
+option values) are added here, once, for all of them.
 """
 
 from __future__ import annotations
@@ -85,7 +86,18 @@ class Backend(ABC):
         fresh = not cache.is_loaded(key)
         if fresh:
             run.progress(step, 0, 1)
-        loaded = cache.get(key, lambda: self.load(*args))
+        loading = 0.0
+
+        def build() -> cache.Loaded:  # runs only when this call loads the model (not when another had)
+            nonlocal loading
+            t0 = time.perf_counter()
+            try:
+                return self.load(*args)
+            finally:
+                loading = time.perf_counter() - t0
+
+        loaded = cache.get(key, build)
+        run.load_time += loading
         if fresh:
             run.progress(step, 1, 1)
         run.model_path = loaded.path
@@ -131,5 +143,6 @@ class Backend(ABC):
             started_at=started,
             wall_time=round(wall, 4),
             real_time_factor=round(wall / duration, 4) if duration else None,
+            load_time=round(min(run.load_time, wall), 4),
             notes=list(run.notes),
         )

@@ -31,6 +31,8 @@ class Run:
     parameters: dict[str, Any] = field(default_factory=dict)
     """What the run drew or derived, recorded beside the resolved options."""
     notes: list[str] = field(default_factory=list)
+    load_time: float = 0.0
+    """Seconds this run spent loading models (0 when the cache had them), summed over every model it loaded."""
 
     def progress(self, step: str, completed: float, total: float | None = None) -> None:
         if self.hook is not None:

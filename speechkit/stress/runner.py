@@ -2,7 +2,8 @@
 
 Workers are separate processes (spawned, so no model library state is forked), each loading its
 models once; cells go to whichever worker is free, so conditions run in parallel. Results are
-cached per cell as they finish: interrupting and rerunning picks up where it stopped.
+cached per cell as they finish: interrupting (which ends the workers at once, the cells they were on
+unwritten) and rerunning picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
 from speechkit.stress.report import summarize, write_report
 from speechkit.stress.worker import run_cell
 from speechkit.threads import share_of_cores
-from speechkit.workers import init_worker
+from speechkit.workers import end_workers, init_worker
 
 
 @dataclass
@@ -50,20 +51,27 @@ def resolve_inputs(config: StressConfig, inputs: Sequence[StressInput] | None) -
 def _execute(pending: list[Cell], output_dir: Path, workers: int, threads: int, hook: Hook | None) -> None:
     context = multiprocessing.get_context("spawn")
     step, finished = f"stress ({workers} worker(s))", 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                             initargs=(threads, os.getpid())) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(threads, os.getpid()))
+    try:
         futures = {pool.submit(run_cell, cell, output_dir) for cell in pending}
+        while futures:
+            done, futures = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # re-raises a worker's error here, naming the problem
+                finished += 1
+                if hook is not None:
+                    hook(step, finished, len(pending))
+    except Exception:  # a cell's error: no more cells start, the running ones finish and are cached
         try:
-            while futures:
-                done, futures = wait(futures, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    future.result()  # re-raises a worker's error here, naming the problem
-                    finished += 1
-                    if hook is not None:
-                        hook(step, finished, len(pending))
+            pool.shutdown(wait=True, cancel_futures=True)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            end_workers(pool)
             raise
+        raise
+    except BaseException:  # Ctrl-C (or SIGTERM): stop now, not when the running cells are done
+        end_workers(pool)  # cells are cached atomically: one cut short leaves no file, and a rerun does it
+        raise
+    pool.shutdown()
 
 
 def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] | None = None,
