@@ -47,7 +47,7 @@ def comparable(doc: Document) -> dict:
     """A document without what differs between two identical runs: timings."""
     data = json.loads(doc.to_json())
     for p in data.get("provenance", []):
-        for key in ("started_at", "wall_time", "real_time_factor"):
+        for key in ("started_at", "wall_time", "real_time_factor", "load_time"):
             p.pop(key, None)
     return data
 
