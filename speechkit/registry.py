@@ -14,12 +14,12 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from speechkit.errors import BackendError
+from speechkit.schema import STAGES
 
 if TYPE_CHECKING:
     from speechkit.stages.base import Backend
 
 ENTRY_POINT_GROUP = "speechkit.backends"
-STAGES = ("download", "augment", "transcribe", "align", "diarize", "summarize")
 
 
 def _builtin(stage: str) -> dict[str, str]:

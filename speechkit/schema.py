@@ -23,6 +23,9 @@ SCHEMA_VERSION = "1.2"
 1.2 added ``Provenance.load_time``."""
 _CURRENT = tuple(int(part) for part in SCHEMA_VERSION.split("."))
 
+STAGES = ("download", "augment", "transcribe", "align", "diarize", "summarize")
+"""The stages in pipeline order: a provenance record's ``stage`` and a document file's ``.<stage>.json`` suffix."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)

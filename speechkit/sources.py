@@ -14,7 +14,7 @@ from pathlib import Path
 
 from speechkit.downloads import is_url, url_key
 from speechkit.errors import OutputError, SpeechkitError
-from speechkit.io import base_name
+from speechkit.naming import base_name
 
 MEDIA_SUFFIXES = frozenset(
     ".wav .flac .mp3 .m4a .aac .ogg .opus .oga .wma .aiff .aif .amr .webm .mp4 .mkv .mov .avi .m4v .ts .3gp".split()

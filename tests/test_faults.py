@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from speechkit.io import base_name
+from speechkit.naming import base_name
 
 SPEECHKIT = str(Path(sys.executable).with_name("speechkit"))
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from speechkit.io import atomic_write_text, check_writable, guard_output, stage_output_path
+from speechkit.io import atomic_write_text, check_writable, guard_output
+from speechkit.naming import stage_output_path
 from speechkit.progress import RichHook
 from speechkit.registry import load_backend
 from speechkit.schema import Document

@@ -10,7 +10,8 @@ from speechkit.errors import OutputError
 from speechkit.export import FORMATS
 from speechkit.export.subtitles import CueLimits, to_srt, to_vtt
 from speechkit.speaker_names import apply_names, labelled, parse_names
-from speechkit.io import atomic_write_text, base_name, guard_output
+from speechkit.io import atomic_write_text, guard_output
+from speechkit.naming import base_name
 from speechkit.schema import Document
 
 

@@ -19,7 +19,8 @@ from speechkit.audio import sha256
 from speechkit.downloads import entries, is_url, url_key
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import load_input
-from speechkit.io import atomic_write_text, base_name, guard_output
+from speechkit.io import atomic_write_text, guard_output
+from speechkit.naming import base_name
 from speechkit.pipeline.config import PipelineConfig, StageSpec
 from speechkit.pipeline.manifest import Manifest
 from speechkit.pipeline.sample import default_input

@@ -18,7 +18,8 @@ from speechkit import __version__
 from speechkit.audio import probe
 from speechkit.errors import SpeechkitError
 from speechkit.inputs import is_document
-from speechkit.io import base_name, read_text
+from speechkit.io import read_text
+from speechkit.naming import base_name
 from speechkit.stress.references import looks_like_path
 from speechkit.schema import Document
 from speechkit.stress.config import StressConfig

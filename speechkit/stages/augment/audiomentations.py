@@ -16,7 +16,8 @@ import soundfile as sf
 from pydantic import Field
 
 from speechkit.audio import SAMPLE_RATE, probe
-from speechkit.io import atomic_write_bytes, base_name, guard_output
+from speechkit.io import atomic_write_bytes, guard_output
+from speechkit.naming import base_name
 from speechkit.schema import Document, Source
 from speechkit.stages.augment.chain import apply_chain
 from speechkit.stages.augment.presets import load_preset
