@@ -538,7 +538,11 @@ def test_ctrl_c_during_a_run_exits_130_and_leaves_no_partial_document(tmp_path, 
     longform = data_dir / "longform" / "kathleen_arctic_b0001-b0240.flac"
     proc = subprocess.Popen([SPEECHKIT, "run", str(config), "--input", str(longform), "-d", "out"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(5)
+    manifest = tmp_path / "out" / f"{longform.stem}.run.json"
+    deadline = time.monotonic() + 120  # the run has started its first stage once its manifest exists (slow on a busy CPU)
+    while not manifest.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130 and stderr.strip().splitlines()[-1] == "speechkit: interrupted", stderr
