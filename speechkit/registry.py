@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from speechkit.errors import BackendError
+from speechkit.extras import require
 
 if TYPE_CHECKING:
     from speechkit.stages.base import Backend
@@ -55,4 +56,6 @@ def load_backend(stage: str, name: str) -> type[Backend]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise BackendError(f"{stage} backend {name!r} cannot be loaded: {exc}; run the README's set-up command") from None
-    return getattr(module, attr)
+    backend = getattr(module, attr)
+    require(f"{stage} backend {name!r}", backend.libraries)
+    return backend
