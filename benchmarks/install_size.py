@@ -68,7 +68,7 @@ def distributions(venv: Path) -> dict[str, int]:
     site = next((venv / "lib").glob("python3*/site-packages"))
     sizes: dict[str, int] = {}
     for record in site.glob("*.dist-info/RECORD"):
-        name = name_of(record.parent.name.rsplit("-", 1)[0])
+        name = name_of(record.parent.name.removesuffix(".dist-info").rsplit("-", 1)[0])
         name = "nvidia-* (CUDA libraries)" if name.startswith("nvidia-") else name
         with record.open(newline="") as f:
             total = sum(int(row[2]) for row in csv.reader(f) if len(row) > 2 and row[2].isdigit())
