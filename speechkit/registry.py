@@ -14,7 +14,6 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from speechkit.errors import BackendError
-from speechkit.extras import require
 
 if TYPE_CHECKING:
     from speechkit.stages.base import Backend
@@ -57,5 +56,7 @@ def load_backend(stage: str, name: str) -> type[Backend]:
     except ImportError as exc:
         raise BackendError(f"{stage} backend {name!r} cannot be loaded: {exc}; run the README's set-up command") from None
     backend = getattr(module, attr)
+    from speechkit.extras import require
+
     require(f"{stage} backend {name!r}", backend.libraries)
     return backend
