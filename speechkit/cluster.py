@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from speechkit.errors import SpeechkitError
+from speechkit.extras import require
 
 
 ENGINES = ("local", "ray")
@@ -24,11 +25,15 @@ class ClusterError(SpeechkitError):
 
 
 def ray_module() -> Any:
-    try:
-        import ray
-    except ImportError:
-        raise ClusterError("--engine ray needs Ray: pip install 'ray>=2.40' (it is in requirements.lock)") from None
+    require_ray()
+    import ray
+
     return ray
+
+
+def require_ray() -> None:
+    """Fail at once, naming the extra, when Ray is not installed: before any input is touched."""
+    require("--engine ray", ["ray"])
 
 
 def connect(address: str | None) -> Any:

@@ -55,4 +55,8 @@ def load_backend(stage: str, name: str) -> type[Backend]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise BackendError(f"{stage} backend {name!r} cannot be loaded: {exc}; run the README's set-up command") from None
-    return getattr(module, attr)
+    backend = getattr(module, attr)
+    from speechkit.extras import require
+
+    require(f"{stage} backend {name!r}", backend.libraries)
+    return backend

@@ -10,7 +10,7 @@ from pathlib import Path
 from speechkit.batch.job import InputResult
 from speechkit.batch.summary import write_summary
 from speechkit.batch.tracker import Report, Tracker
-from speechkit.cluster import ENGINES
+from speechkit.cluster import ENGINES, require_ray
 from speechkit.downloads import is_url
 from speechkit.errors import SpeechkitError
 from speechkit.pipeline.config import PipelineConfig
@@ -63,6 +63,8 @@ def run_batch(config: PipelineConfig, inputs: Sequence[str], output_dir: str | P
 def _check(config: PipelineConfig, engine: str, workers: int, device: str) -> None:
     if engine not in ENGINES:
         raise BatchError(f"--engine {engine}: not an engine (engines: {', '.join(ENGINES)})")
+    if engine == "ray":
+        require_ray()
     if workers < 1:
         raise BatchError(f"--workers must be at least 1, got {workers}")
     if device not in ("cpu", "cuda"):

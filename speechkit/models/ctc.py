@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from speechkit.extras import install_hint, missing
+
 
 def default_ctc_model(language: str | None) -> str | None:
     """WhisperX's default alignment model for ``language`` (torchaudio bundles first, as WhisperX does)."""
@@ -40,6 +42,8 @@ def available_offline(name: str) -> bool:
 
 def resolve_ctc(language: str | None, model: str | None = None) -> tuple[str | None, str]:
     """(model usable offline or None, what was tried, for provenance and error messages)."""
+    if missing("whisperx"):
+        return None, f"no CTC alignment: whisperx is not installed ({install_hint('whisperx')})"
     candidate = model or default_ctc_model(language)
     if candidate is None:
         return None, f"WhisperX has no default CTC model for language {language!r}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.cluster import ENGINES
+from speechkit.cluster import ENGINES, require_ray
 from speechkit.stages.run import Hook
 from speechkit.stress.cache import load_cell
 from speechkit.stress.config import StressConfig, StressConfigError, load_config
@@ -92,6 +92,8 @@ def run_stress(config: StressConfig | str | Path, inputs: Sequence[StressInput] 
         raise StressConfigError(f"workers must be at least 1, got {workers}")
     if engine not in ENGINES:
         raise StressConfigError(f"--engine {engine}: not an engine (engines: {', '.join(ENGINES)})")
+    if engine == "ray":
+        require_ray()
     output_dir = Path(output_dir)
     items = resolve_inputs(config, inputs)
     cells = plan(config, items)
