@@ -8,9 +8,10 @@ stage and through raw faster-whisper on the same weights with the same decoding 
 word timestamps, Silero VAD), alternating file by file. Per set (kathleen, librispeech) and level:
 pooled WER of both, and every file where speechkit makes more than one word error more than raw
 (the issue's bound: none). Then digital silence and every noise-only recording (own level and -40 dB),
-where speechkit must give an empty transcript. ``--every N`` takes every N-th kathleen utterance (all
-11 LibriSpeech ones always) to keep the CPU time reasonable on a shared machine. Partial results are
-written every 10 recordings (``"partial": true``), so an interrupted run still shows what it measured.
+where speechkit must give an empty transcript. ``--every N`` takes every N-th kathleen utterance and
+``--libri-every M`` every M-th of the 11 LibriSpeech ones, to keep the CPU time reasonable on a shared
+machine. Partial results are written every 10 recordings (``"partial": true``), so an interrupted run
+still shows what it measured.
 Results merge into benchmarks/quiet_speech.json under the model's name; the table goes to quiet_speech.md.
 """
 
@@ -37,10 +38,11 @@ def shifted(samples: np.ndarray, db: float) -> np.ndarray:
     return (np.round(samples * 10 ** (db / 20) * 32768) / 32768).astype(np.float32)
 
 
-def recordings(every: int) -> list[tuple[str, Path, str]]:
+def recordings(every: int, libri_every: int) -> list[tuple[str, Path, str]]:
     files = sorted((DATA / "english" / "kathleen").glob("*.flac"))[::every] + sorted(
-        (DATA / "english" / "librispeech").glob("*.flac"))
-    return [(f.parent.name, f, f.with_suffix(".txt").read_text().strip()) for f in files if f.with_suffix(".txt").is_file()]
+        (DATA / "english" / "librispeech").glob("*.flac"))[::libri_every]
+    return [(f.parent.name, f, f.with_suffix(".txt").read_text().strip())
+            for f in files if f.with_suffix(".txt").is_file()]
 
 
 def raw_decoder(model: str, threads: int):
@@ -109,10 +111,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--every", type=int, default=1, help="take every N-th kathleen utterance (1 = all)")
+    parser.add_argument("--libri-every", type=int, default=1, help="take every M-th LibriSpeech utterance (1 = all)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     raw, ours = raw_decoder(args.model, args.threads), speechkit_decoder(args.model, args.threads)
-    items = recordings(args.every)
+    items = recordings(args.every, args.libri_every)
     started, files = time.perf_counter(), []
     for name, path, reference in items:
         clean = load_audio(path)
@@ -139,7 +142,8 @@ def main() -> None:
         our_text, _ = ours(samples)
         empty[label] = {"raw": raw(samples), "speechkit": our_text}
     result = {
-        "model": args.model, "every": args.every, "threads": args.threads, "recordings": len(items),
+        "model": args.model, "every": args.every, "libri_every": args.libri_every, "threads": args.threads,
+        "recordings": len(items),
         "levels_db": list(LEVELS), "wall_s": round(time.perf_counter() - started, 1),
         "machine": {"nproc": os.cpu_count(), "load_average_end": [round(x, 2) for x in os.getloadavg()],
                     "note": "shared machine, run under nice; the times are not comparisons"},
@@ -169,7 +173,7 @@ def write_table(merged: dict) -> None:
             lines += [f"## {model}: partial, {result['recordings_done']} recordings so far", ""]
             continue
         lines += [f"## {model}: {result['recordings']} recordings x {len(result['levels_db'])} levels "
-                  f"(every {result['every']})", "",
+                  f"(every {result['every']} kathleen, every {result.get('libri_every', 1)} LibriSpeech)", "",
                   "| set, level | files | words | raw WER | speechkit WER | raw empty | speechkit empty | "
                   "files worse by >1 word |", "|---|---|---|---|---|---|---|---|"]
         for label, s in result["sets"].items():

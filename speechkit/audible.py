@@ -20,9 +20,10 @@ from speechkit.audio import SAMPLE_RATE, peak_dbfs
 
 DIGITAL_SILENCE_DBFS = -90.0
 """Loudest 30 ms frame below this: nothing was recorded (16-bit audio's smallest step is -96 dBFS)."""
-QUIET_DBFS = -35.0
+QUIET_DBFS = -45.0
 """Loudest frame below this: a quiet recording, raised before anything listens to it. The shared read
-speech peaks at -21 to -5 dBFS; Silero starts missing words near -45 dBFS."""
+speech peaks at -21 to -5 dBFS and is decoded as well 20 dB down (-41 dBFS) as at its own level; 40 dB
+down (near -61 dBFS) Silero misses parts of it and the decoder's words change, 52 dB down it hears none."""
 TARGET_DBFS = -20.0
 """The loudest frame of a raised block: a close microphone's level."""
 MIN_SPEECH_MS = 250

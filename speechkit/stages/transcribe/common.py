@@ -124,8 +124,9 @@ Progress = Callable[[float], None]
 class WhisperTranscriber(Backend):
     """The shape every Whisper backend shares, so each one only says how its library loads and decodes.
 
-    Silence is never decoded (Whisper hallucinates on it); segments are reported to the progress
-    hook as they arrive; language and probability land in the document the same way for all.
+    Silence and quiet noise are never decoded (Whisper hallucinates on them) and quiet speech is raised
+    first (:mod:`speechkit.audible`); segments are reported to the progress hook as they arrive;
+    language and probability land in the document the same way for all.
     """
 
     stage: ClassVar[str] = "transcribe"
@@ -134,7 +135,7 @@ class WhisperTranscriber(Backend):
 
     @abstractmethod
     def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
-        """Transcribe 16 kHz mono samples that are not silent with what :meth:`load` returned."""
+        """Transcribe 16 kHz mono samples that hold speech (raised when quiet) with what :meth:`load` returned."""
 
     def process(self, doc: Document, run: Run) -> Document:
         total = round(doc.audio.duration, 1) if doc.audio and doc.audio.duration else None

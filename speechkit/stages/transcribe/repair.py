@@ -2,8 +2,8 @@
 
 Batched decoding has none of the sequential mode's no-speech, compression-ratio and log-prob checks,
 so a segment can come back as words on noise ("you", "Yeah, yeah, yeah."), as one phrase said a
-hundred times, or end after the audio does. All three are cut here, the same way for every backend, and each repair is recorded in the run's notes with the
-words removed. A person does repeat a word ("no, no, no, no, no"), and raw decoding keeps it and is
+hundred times, or end after the audio does. All three are cut here, the same way for every backend,
+and each repair is recorded in the run's notes with the words removed. A person does repeat a word ("no, no, no, no, no"), and raw decoding keeps it and is
 right, so a repeated phrase is cut only where the audio cannot hold it: more repeats than anyone
 says, words faster than anyone speaks or of no length, words past the end of the audio, or text that
 compresses far better than speech does (Whisper's own loop test).
