@@ -11,13 +11,15 @@ pooled WER of both, and every file where speechkit makes more than one word erro
 where speechkit must give an empty transcript. ``--every N`` takes every N-th kathleen utterance and
 ``--libri-every M`` every M-th of the 11 LibriSpeech ones, to keep the CPU time reasonable on a shared
 machine. Partial results are written every 10 recordings (``"partial": true``), so an interrupted run
-still shows what it measured.
+still shows what it measured, and ``--resume`` takes the rows a run of the same model already wrote
+(decoding is deterministic) instead of decoding them again.
 Results merge into benchmarks/quiet_speech.json under the model's name; the table goes to quiet_speech.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -113,11 +115,16 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="take every N-th kathleen utterance (1 = all)")
     parser.add_argument("--libri-every", type=int, default=1, help="take every M-th LibriSpeech utterance (1 = all)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--resume", action="store_true", help="reuse the rows an earlier run of this model wrote")
     args = parser.parse_args()
     raw, ours = raw_decoder(args.model, args.threads), speechkit_decoder(args.model, args.threads)
     items = recordings(args.every, args.libri_every)
     started, files = time.perf_counter(), []
+    earlier = {(f["file"], f["level_db"]): f for f in load().get(args.model, {}).get("files", [])} if args.resume else {}
     for name, path, reference in items:
+        if all((path.name, db) in earlier for db in LEVELS):
+            files += [earlier[path.name, db] for db in LEVELS]
+            continue
         clean = load_audio(path)
         for db in LEVELS:
             samples = shifted(clean, db)
@@ -158,11 +165,18 @@ def main() -> None:
     print("no speech, speechkit non-empty:", result["no_speech"]["speechkit_nonempty"])
 
 
+def load() -> dict:
+    return json.loads(OUTPUT.read_text()) if OUTPUT.is_file() else {}
+
+
 def save(args: argparse.Namespace, result: dict) -> None:
-    merged = json.loads(OUTPUT.read_text()) if OUTPUT.is_file() else {}
-    merged[args.model] = result
-    OUTPUT.write_text(json.dumps(merged, indent=1) + "\n")
-    write_table(merged)
+    """Merge this model's results into the file; a lock keeps runs of two models from losing each other's."""
+    with open("/tmp/speechkit-quiet-speech.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        merged = load()
+        merged[args.model] = result
+        OUTPUT.write_text(json.dumps(merged, indent=1) + "\n")
+        write_table(merged)
 
 
 def write_table(merged: dict) -> None:
