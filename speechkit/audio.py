@@ -20,9 +20,6 @@ from speechkit.schema import Audio
 SAMPLE_RATE = 16000
 """Whisper, pyannote and wav2vec2 all work at 16 kHz."""
 
-SILENCE_DBFS = -55.0
-"""A recording whose loudest 30 ms frame is below this holds no speech worth decoding."""
-
 _TRUNCATION_TOLERANCE = 0.9
 
 RATE_RANGE = (1000, 768_000)
@@ -219,7 +216,3 @@ def peak_dbfs(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, frame_seconds
         frames = samples[: n * frame].reshape(n, frame).astype(np.float64)
         rms = float(np.sqrt(np.mean(frames**2, axis=1)).max())
     return 20 * np.log10(max(rms, 1e-12))
-
-
-def is_silent(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bool:
-    return peak_dbfs(samples, sample_rate) < SILENCE_DBFS

@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from speechkit.audio import SAMPLE_RATE, is_silent
+from speechkit.audible import audible
+from speechkit.audio import SAMPLE_RATE
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend, BackendOptions
@@ -65,8 +66,9 @@ class DiarizationBackend(Backend):
         with torch_threads(options.threads):
             for samples in blocks:
                 end = offset + samples.size / SAMPLE_RATE
-                if not is_silent(samples):
-                    results.append(self.diarize_block(model, samples, offset, counts, run).clipped(offset, end))
+                block = audible(samples)  # quiet speech raised; silence and quiet noise skipped
+                if block is not None:
+                    results.append(self.diarize_block(model, block.samples, offset, counts, run).clipped(offset, end))
                 offset = end
                 run.progress(step, round(offset, 1), total)
         return results

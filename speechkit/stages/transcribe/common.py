@@ -10,7 +10,8 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from speechkit.audio import SAMPLE_RATE, is_silent
+from speechkit.audible import Audible, audible, raised_note
+from speechkit.audio import SAMPLE_RATE
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
 from speechkit.stages.base import Backend, BackendOptions
@@ -98,11 +99,6 @@ class WordTimestamps(BackendOptions):
     word_timestamps: bool = Field(True, description="word times from the cross-attention heads")
 
 
-def silent(samples: np.ndarray) -> bool:
-    """Whisper hallucinates on silence ("Thank you."), so silent audio is never decoded."""
-    return is_silent(samples, SAMPLE_RATE)
-
-
 def choose_language(given: str | None, multilingual: bool,
                     detect: Callable[[], tuple[str, float]]) -> tuple[str, float]:
     """A language the user gave is taken as certain, an English-only model is English, else the model decides
@@ -128,8 +124,9 @@ Progress = Callable[[float], None]
 class WhisperTranscriber(Backend):
     """The shape every Whisper backend shares, so each one only says how its library loads and decodes.
 
-    Silence is never decoded (Whisper hallucinates on it); segments are reported to the progress
-    hook as they arrive; language and probability land in the document the same way for all.
+    Silence and quiet noise are never decoded (Whisper hallucinates on them) and quiet speech is raised
+    first (:mod:`speechkit.audible`); segments are reported to the progress hook as they arrive;
+    language and probability land in the document the same way for all.
     """
 
     stage: ClassVar[str] = "transcribe"
@@ -138,17 +135,21 @@ class WhisperTranscriber(Backend):
 
     @abstractmethod
     def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
-        """Transcribe 16 kHz mono samples that are not silent with what :meth:`load` returned."""
+        """Transcribe 16 kHz mono samples that hold speech (raised when quiet) with what :meth:`load` returned."""
 
     def process(self, doc: Document, run: Run) -> Document:
         total = round(doc.audio.duration, 1) if doc.audio and doc.audio.duration else None
         step, model, offset = f"transcribe {self.model}", None, 0.0
         found: list[Decoded] = []
+        decoded: list[Audible] = []  # the blocks with speech, as decoded (quiet ones raised)
         heard: np.ndarray | None = None  # the first block with sound, for the language check
         doc.segments = []
         run.parameters["device"] = pick_device(self.options.device)  # what auto chose, for the provenance
         for samples in quiet_cuts(run.blocks(doc, self.options.block_seconds, "transcribe")):
-            if not silent(samples):
+            block = audible(samples)  # Whisper hallucinates on silence and noise ("Thank you."): never decoded
+            if block is not None:
+                decoded.append(block)
+                samples = block.samples
                 heard = samples if heard is None and self.options.language_check else heard
                 if model is None:  # a model that cannot be found fails before any progress is shown
                     model = self.loaded_model(run)
@@ -158,6 +159,7 @@ class WhisperTranscriber(Backend):
         if not found:
             run.notes.append("audio is silent: nothing decoded")
             return doc
+        run.notes.extend(filter(None, [raised_note(decoded)]))
         run.progress(step, round(offset, 1), total)
         doc.segments, notes = repair(doc.segments, offset, found[0].language)
         run.notes.extend(notes)

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, is_silent
+from speechkit.audible import audible
+from speechkit.audio import SAMPLE_RATE
 from speechkit.models import cache
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
@@ -49,12 +50,12 @@ log = logging.getLogger("speechkit")
 
 
 def windows(samples: np.ndarray) -> list[tuple[float, np.ndarray]]:
-    """(start seconds, samples) of up to ``MAX_WINDOWS`` 30 s windows spread evenly, silent ones left out."""
+    """(start seconds, samples) of up to ``MAX_WINDOWS`` 30 s windows spread evenly, those without speech left out."""
     size = WINDOW_SECONDS * SAMPLE_RATE
     count = min(MAX_WINDOWS, -(-samples.size // size))
     starts = np.linspace(0, max(0, samples.size - size), count).astype(int) if count else []
-    return [(start / SAMPLE_RATE, samples[start:start + size]) for start in starts
-            if not is_silent(samples[start:start + size], SAMPLE_RATE)]
+    heard = [(start / SAMPLE_RATE, audible(samples[start:start + size])) for start in starts]
+    return [(start, block.samples) for start, block in heard if block is not None]
 
 
 def _detector() -> Loaded:
