@@ -62,7 +62,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         o = self.options
         kwargs = {**o.decoding(), "temperature": o.temperature or 0.0, "vad_filter": False,
                   "condition_on_previous_text": False}
-        return self._transcribe(getattr(model, "model", model), samples, run, kwargs)[0]
+        return self._transcribe(whisper_model(model), samples, run, kwargs)[0]
 
     def _transcribe(self, model: Any, samples: np.ndarray, run: Run, kwargs: dict[str, Any]
                     ) -> tuple[Iterable[Segment], Any]:
@@ -74,7 +74,7 @@ class FasterWhisperTranscriber(WhisperTranscriber):
                                               multilingual=o.multilingual, **kwargs)
         if masks:
             run.parameters.setdefault("feature_masks_drawn", []).extend(masks)
-        whisper = getattr(model, "model", model)  # the WhisperModel inside a BatchedInferencePipeline
+        whisper = whisper_model(model)
         return (
             make_segment(seg.start, seg.end, seg.text,
                          [{"word": w.word, "start": w.start, "end": w.end, "score": w.probability}
@@ -100,3 +100,9 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         if not self.options.multilingual:
             return None
         return whisper.detect_language(samples[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]
+
+
+def whisper_model(model: Any) -> Any:
+    """The ``WhisperModel`` itself, or the one inside a ``BatchedInferencePipeline`` (whose ``model`` it is; a
+    ``WhisperModel``'s own ``model`` is the CTranslate2 object)."""
+    return model if hasattr(model, "feature_extractor") else model.model
