@@ -128,7 +128,7 @@ def files(args: argparse.Namespace) -> list[tuple[str, Path, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 3])
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 3])
     parser.add_argument("--minutes", type=float, nargs=2, default=(2.0, 4.0))
     parser.add_argument("--meetings", nargs="+", default=["dev00", "dev01"] + [f"trn{i:02d}" for i in range(10)])
     parser.add_argument("--model", default="base", help="the meeting config's model")
