@@ -27,9 +27,9 @@ class FasterWhisperTranscriber(WhisperTranscriber):
 
     class Options(CTranslate2Options, WordTimestamps):
         batch_size: int = Field(8, ge=1, description=(
-            "8 = batched (the default: reproducible, 1.2x faster); 1 = sequential with temperature fallbacks, "
-            "which on the AMI excerpts kept a turn batched decoding dropped (benchmarks/decoding.json) but samples, "
-            "so its output is not reproducible"))
+            "8 = batched (the default: reproducible, 1.2x faster; speech a batch item leaves without words is "
+            "decoded again sequentially, benchmarks/results/dropped_speech.md); 1 = sequential with temperature "
+            "fallbacks, which samples, so its output is not reproducible"))
         feature_mask: dict[str, Any] | None = Field(
             None, description="SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)")
         hotwords: str | None = Field(None, description="words to favour, given to the decoder as a prompt")
