@@ -1,7 +1,7 @@
 """Dropped speech, WER and wall time of four decodings, side by side in one run (real weights, shared data).
 
     flock /tmp/speechkit-bench.lock .venv/bin/python benchmarks/dropped_speech.py \
-        [--seeds 0 3] [--minutes 2 4] [--meetings dev00 dev01 trn08] [--model base] \
+        [--seeds 0 3] [--minutes 2 4] [--meetings dev00 dev01 trn00 ... trn09] [--model base] \
         [--output benchmarks/results/dropped_speech.json] [--work /tmp/speechkit-dropped]
 
 Modes, each with its model loaded before any timing, taken in a rotated order on every file:
@@ -39,7 +39,8 @@ MODES = ("old default", "new default", "sequential", "raw batched")
 
 
 def machine() -> dict:
-    return {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), "nproc": os.cpu_count()}
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return {"uptime": uptime, "nproc": os.cpu_count()}
 
 
 class Decoders:
@@ -51,7 +52,9 @@ class Decoders:
 
         self.batched = speechkit.load("transcribe", "faster-whisper", model=model, language="en")
         self.sequential = speechkit.load("transcribe", "faster-whisper", model=model, language="en", batch_size=1)
-        self.raw = BatchedInferencePipeline(self.batched.loaded_model(_run()).model)
+        from speechkit.stages.run import Run
+
+        self.raw = BatchedInferencePipeline(self.batched.loaded_model(Run()).model)  # the same loaded weights
 
     def __call__(self, mode: str, path: Path) -> tuple[list, list[str]]:
         """The recognised words and the run's notes."""
@@ -74,12 +77,6 @@ class Decoders:
         finally:
             common.cover = real
         return [w for s in doc.segments for w in s.words], doc.provenance[-1].notes
-
-
-def _run():
-    from speechkit.stages.run import Run
-
-    return Run()
 
 
 def conversation_scores(words: list, truth: dict) -> dict:

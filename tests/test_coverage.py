@@ -52,7 +52,8 @@ class Recovers(Deaf):
 def test_speech_no_word_comes_near_is_found_whole_or_in_part():
     speech = [(0.0, 2.5), (3.4, 6.1), (7.4, 10.6), (20.0, 20.5)]
     spans = uncovered(speech, [(0.0, 2.3), (5.9, 6.6), (7.3, 10.5)])
-    assert [(s.start, s.end) for s in spans] == [pytest.approx((3.4, 5.4), abs=0.02)], "the part before the word that ends the stretch"
+    assert [(s.start, s.end) for s in spans] == [pytest.approx((3.4, 5.4), abs=0.02)], \
+        "the part of a stretch before the word that ends it"
     joined = uncovered([(0.0, 4.0), (5.0, 9.0), (30.0, 31.5)], [])
     assert [(s.start, s.end, s.speech) for s in joined] == [(0.0, 9.0, 8.0), (30.0, 31.5, 1.5)], \
         "stretches only silence apart are decoded together"
