@@ -39,6 +39,8 @@ def expand_inputs(arguments: Sequence[str | Path], documents: bool = True) -> li
 
 
 def _expand_one(argument: str, documents: bool, trail: tuple[Path, ...]) -> Iterable[str]:
+    if not argument.strip():  # Path("") is the current directory: an unset shell variable would take all of it
+        raise InputsError(f"{argument!r}: an empty input names no file (an unset variable?)")
     if is_url(argument):
         return [argument]
     if argument.startswith("@"):

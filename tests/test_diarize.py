@@ -201,3 +201,24 @@ def test_num_speakers_yields_exactly_that_many(data_dir, backend):
         assert len(doc.speakers) == wanted, (backend, wanted)
         record = doc.provenance[-1]
         assert record.parameters["num_speakers"] == wanted and record.parameters["speakers_found"] == wanted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("audio", "wanted", "why"), [
+    ("jfk.flac", 3, "its clustering could form only 1 group(s) of voice embeddings"),
+    ("dev00.wav", 4, "it formed 4 voice clusters, but 1 of them was never the likeliest speaker"),
+])
+def test_fewer_speakers_than_asked_says_why_in_the_log(data_dir, caplog, audio, wanted, why):
+    """One voice cannot be split into three; on dev00 pyannote clusters four voices but one never holds a
+    turn. Either way the log, not only the provenance, says how many were found and why."""
+    import logging
+
+    import speechkit
+
+    with caplog.at_level(logging.WARNING, logger="speechkit"):
+        doc = speechkit.load("diarize", "pyannote", threads=1, num_speakers=wanted)(speechkit.read(data_dir / audio))
+    found = len(doc.speakers)
+    assert found < wanted
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(f"pyannote found {found} of the {wanted} speakers asked for: {why}" in m for m in messages), messages
+    assert any(m.endswith(f"{audio}: {wanted} speakers requested, {found} found") for m in messages), messages

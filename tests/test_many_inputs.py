@@ -32,6 +32,19 @@ def test_one_output_file_for_several_inputs_is_refused_before_any_work(data_dir:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_input_is_one_line_never_the_current_directory(data_dir: Path, tmp_path: Path, empty: str) -> None:
+    """An unset shell variable (``speechkit transcribe "$FILE"``) must not transcribe everything under the cwd."""
+    shutil.copy(data_dir / "jfk.flac", tmp_path / "jfk.flac")
+    for command in (["transcribe", empty], ["transcribe", str(tmp_path / "jfk.flac"), empty],
+                    ["run", "meeting", "--input", empty]):
+        proc = speechkit(*command, cwd=tmp_path)
+        assert proc.returncode != 0 and proc.stdout == "", command
+        assert proc.stderr.strip().splitlines() == [f"speechkit: error: {empty!r}: an empty input names no file "
+                                                    "(an unset variable?)"], command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jfk.flac"], "nothing written, nothing processed"
+
+
 @pytest.mark.slow
 def test_three_inputs_give_three_documents_and_a_corrupt_one_fails_alone(data_dir: Path, tmp_path: Path) -> None:
     kathleen = sorted((data_dir / "english" / "kathleen").glob("*.flac"))[:2]

@@ -7,6 +7,7 @@ a speaker happen here, once.
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import Any, ClassVar
 
@@ -22,6 +23,8 @@ from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.stages.run import Run
 from speechkit.threads import torch_threads
+
+log = logging.getLogger("speechkit")
 
 BLOCK_SECONDS = 1800.0
 """Half an hour of 16 kHz float32 is 115 MB: the most audio a backend holds at once."""
@@ -86,8 +89,9 @@ class DiarizationBackend(Backend):
         doc.speakers = speakers_of(turns)
         run.parameters["speakers_found"] = len(doc.speakers)
         note = count_note(len(doc.speakers), *(getattr(self.options, k) for k in COUNT_KEYS))
-        if note:
+        if note:  # in the log too: a transcript with fewer speakers than asked looks right otherwise
             run.notes.append(note)
+            log.warning("speechkit: warning: %s%s", f"{doc.audio.path}: " if doc.audio else "", note)
         if doc.segments:
             doc.segments = assign_speakers(doc.segments, exclusive, doc.language)
             if not turns:

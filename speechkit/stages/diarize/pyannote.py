@@ -9,6 +9,7 @@ diarization works with no hub at all.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -23,6 +24,8 @@ from speechkit.schema import SpeakerTurn
 from speechkit.stages.diarize.base import DiarizationBackend, DiarizationOptions
 from speechkit.stages.diarize.linking import BlockResult
 from speechkit.stages.run import Run
+
+log = logging.getLogger("speechkit")
 
 CLUSTERING = {"method": "centroid", "min_cluster_size": 12, "threshold": 0.7045654963945799}
 """pyannote/speaker-diarization-3.1's published agglomerative clustering hyper-parameters.
@@ -81,6 +84,17 @@ def overlap_aware_count(binarized: Any, frames: Any, warm_up: tuple[float, float
     speech = np.rint(count.data)
     count.data = np.where(speech >= 1, np.rint(count.data + OVERLAP_BIAS), speech).astype(np.uint8)
     return count
+
+
+def fewer_reason(wanted: int | None, formed: int | None, found: int) -> str | None:
+    """Why pyannote returned fewer speakers than the exact count asked for, in words a user can act on."""
+    if not wanted or found >= wanted or formed is None:
+        return None
+    if formed < wanted:
+        return (f"pyannote found {found} of the {wanted} speakers asked for: its clustering could form only {formed} "
+                "group(s) of voice embeddings (each speaker needs a few seconds of speech alone in some 10 s window)")
+    return (f"pyannote found {found} of the {wanted} speakers asked for: it formed {formed} voice clusters, but "
+            f"{formed - found} of them was never the likeliest speaker anywhere speech was counted, so has no turn")
 
 
 def _official_pipeline(name: str, token: str | None) -> Any:
@@ -143,10 +157,22 @@ class PyannoteDiarizer(DiarizationBackend):
                       run: Run) -> BlockResult:
         import torch
 
+        formed: list[int] = []
+        progress = step_hook(run, f"diarize {self.name}")
+
+        def hook(step_name: str, step_artifact: Any, *args: Any, **kwargs: Any) -> None:
+            if step_name == "discrete_diarization":  # one column per cluster the clustering formed
+                formed.append(int(step_artifact.data.shape[1]))
+            progress(step_name, step_artifact, *args, **kwargs)
+
         with to_log("pyannote"):  # it prints "Found only 1 clusters" when one speaker is expected
             output = pipeline({"waveform": torch.from_numpy(samples)[None], "sample_rate": SAMPLE_RATE,
-                               "uri": "block"}, hook=step_hook(run, f"diarize {self.name}"), **counts)
+                               "uri": "block"}, hook=hook, **counts)
         diarization = getattr(output, "speaker_diarization", output)
+        reason = fewer_reason(counts.get("num_speakers"), formed[0] if formed else None, len(diarization.labels()))
+        if reason:
+            run.notes.append(reason)
+            log.warning("speechkit: warning: %s", reason)
         exclusive = getattr(output, "exclusive_speaker_diarization", diarization)
         centroids = getattr(output, "speaker_embeddings", None)
         embeddings = {} if centroids is None else dict(zip(diarization.labels(), np.asarray(centroids)))

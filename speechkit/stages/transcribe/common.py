@@ -18,6 +18,7 @@ from speechkit.stages.base import Backend, BackendOptions
 from speechkit.stages.run import Run
 from speechkit.samples import quiet_cuts
 from speechkit.segments import shifted
+from speechkit.stages.transcribe.coverage import Span, cover, coverage_notes
 from speechkit.stages.transcribe.languages import MULTILINGUAL_DEFAULT, english_only, needs_multilingual, warn_if_not_english
 from speechkit.stages.transcribe.repair import repair
 
@@ -126,6 +127,7 @@ class WhisperTranscriber(Backend):
 
     Silence and quiet noise are never decoded (Whisper hallucinates on them) and quiet speech is raised
     first (:mod:`speechkit.audible`); segments are reported to the progress hook as they arrive;
+    detected speech that produced no words is decoded once more and any loss is noted (``coverage.py``);
     language and probability land in the document the same way for all.
     """
 
@@ -142,6 +144,8 @@ class WhisperTranscriber(Backend):
         step, model, offset = f"transcribe {self.model}", None, 0.0
         found: list[Decoded] = []
         decoded: list[Audible] = []  # the blocks with speech, as decoded (quiet ones raised)
+        redecoded: list[Span] = []
+        missing: list[Span] = []
         heard: np.ndarray | None = None  # the first block with sound, for the language check
         doc.segments = []
         run.parameters["device"] = pick_device(self.options.device)  # what auto chose, for the provenance
@@ -154,13 +158,18 @@ class WhisperTranscriber(Backend):
                 if model is None:  # a model that cannot be found fails before any progress is shown
                     model = self.loaded_model(run)
                     run.progress(step, 0, total)
+                first = len(doc.segments)
                 found.append(self._decode_block(model, samples, offset, doc, run, step, total))
+                checked = cover(samples, offset, doc.segments[first:], lambda piece: self.redecode(model, piece, run))
+                doc.segments[first:] = checked.segments
+                redecoded, missing = redecoded + checked.redecoded, missing + checked.missing
             offset += samples.size / SAMPLE_RATE
         if not found:
             run.notes.append("audio is silent: nothing decoded")
             return doc
         run.notes.extend(filter(None, [raised_note(decoded)]))
         run.progress(step, round(offset, 1), total)
+        run.notes.extend(coverage_notes(redecoded, missing, doc.audio.path if doc.audio else None))
         doc.segments, notes = repair(doc.segments, offset, found[0].language)
         run.notes.extend(notes)
         doc.language = found[0].language
@@ -170,6 +179,11 @@ class WhisperTranscriber(Backend):
         if found[0].language_probability is not None:
             doc.language_probability = round(float(found[0].language_probability), 4)
         return doc
+
+    def redecode(self, model: Any, samples: np.ndarray, run: Run) -> Iterable[Segment]:
+        """Decode speech that produced no words once more, on its own audio (the coverage check's second try).
+        Sequential backends simply decode again; a batched one overrides this to decode sequentially."""
+        return self.decode(model, samples, lambda seconds: None, run).segments
 
     def _decode_block(self, model: Any, samples: np.ndarray, offset: float, doc: Document, run: Run, step: str,
                       total: float | None) -> Decoded:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ from pydantic import Field
 from speechkit.feature_mask import masked_features
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
+from speechkit.schema import Segment
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
 from speechkit.audio import SAMPLE_RATE
@@ -25,9 +27,9 @@ class FasterWhisperTranscriber(WhisperTranscriber):
 
     class Options(CTranslate2Options, WordTimestamps):
         batch_size: int = Field(8, ge=1, description=(
-            "8 = batched (the default: reproducible, 1.2x faster); 1 = sequential with temperature fallbacks, "
-            "which on the AMI excerpts kept a turn batched decoding dropped (benchmarks/decoding.json) but samples, "
-            "so its output is not reproducible"))
+            "8 = batched (the default: reproducible, 1.2x faster; speech a batch item leaves without words is "
+            "decoded again sequentially, benchmarks/results/dropped_speech.md); 1 = sequential with temperature "
+            "fallbacks, which samples, so its output is not reproducible"))
         feature_mask: dict[str, Any] | None = Field(
             None, description="SpecAugment-style masks on the log-mel features (a FeatureMask's parameters)")
         hotwords: str | None = Field(None, description="words to favour, given to the decoder as a prompt")
@@ -47,23 +49,39 @@ class FasterWhisperTranscriber(WhisperTranscriber):
 
     def decode(self, model: Any, samples: np.ndarray, progress: Progress, run: Run) -> Decoded:
         o = self.options
-        kwargs: dict[str, Any] = dict(language=o.language, beam_size=o.beam_size, word_timestamps=o.word_timestamps,
-                                      hotwords=o.hotwords, multilingual=o.multilingual, **o.decoding(),
-                                      **self.vad(samples.size / SAMPLE_RATE))
+        kwargs: dict[str, Any] = dict(**o.decoding(), **self.vad(samples.size / SAMPLE_RATE))
         if o.batch_size > 1:
             kwargs["batch_size"] = o.batch_size
+        segments, info = self._transcribe(model, samples, run, kwargs)
+        return Decoded(info.language, info.language_probability, segments)
+
+    def redecode(self, model: Any, samples: np.ndarray, run: Run) -> Iterable[Segment]:
+        """Speech that produced no words, decoded again sequentially at temperature 0 (reproducible, unlike the
+        sampled fallbacks) and without VAD: it is speech by VAD already, and a batch item's skipped sentences
+        come back when decoded with timestamps, window by window."""
+        o = self.options
+        kwargs = {**o.decoding(), "temperature": o.temperature or 0.0, "vad_filter": False,
+                  "condition_on_previous_text": False}
+        return self._transcribe(whisper_model(model), samples, run, kwargs)[0]
+
+    def _transcribe(self, model: Any, samples: np.ndarray, run: Run, kwargs: dict[str, Any]
+                    ) -> tuple[Iterable[Segment], Any]:
+        """faster-whisper's segments as the document's (lazily) and its info, with the options every call shares."""
+        o = self.options
         with masked_features(model, o.feature_mask) as masks:
-            segments, info = model.transcribe(samples, **kwargs)
+            segments, info = model.transcribe(samples, language=o.language, beam_size=o.beam_size,
+                                              word_timestamps=o.word_timestamps, hotwords=o.hotwords,
+                                              multilingual=o.multilingual, **kwargs)
         if masks:
-            run.parameters["feature_masks_drawn"] = masks
-        whisper = getattr(model, "model", model)  # the WhisperModel inside a BatchedInferencePipeline
-        return Decoded(info.language, info.language_probability, (
+            run.parameters.setdefault("feature_masks_drawn", []).extend(masks)
+        whisper = whisper_model(model)
+        return (
             make_segment(seg.start, seg.end, seg.text,
                          [{"word": w.word, "start": w.start, "end": w.end, "score": w.probability}
                           for w in seg.words or []],
                          avg_logprob=round(seg.avg_logprob, 4), no_speech_prob=round(seg.no_speech_prob, 4),
                          language=self.segment_language(whisper, samples, seg.start, seg.end))
-            for seg in segments))
+            for seg in segments), info
 
     def vad(self, duration: float) -> dict[str, Any]:
         """faster-whisper's VAD arguments; batched decoding without VAD needs its windows given."""
@@ -82,3 +100,9 @@ class FasterWhisperTranscriber(WhisperTranscriber):
         if not self.options.multilingual:
             return None
         return whisper.detect_language(samples[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]
+
+
+def whisper_model(model: Any) -> Any:
+    """The ``WhisperModel`` itself, or the one inside a ``BatchedInferencePipeline`` (whose ``model`` it is; a
+    ``WhisperModel``'s own ``model`` is the CTranslate2 object)."""
+    return model if hasattr(model, "feature_extractor") else model.model

@@ -49,7 +49,8 @@ class WhisperXTranscriber(WhisperTranscriber):
                                                 lambda: pipeline.model.detect_language(samples)[:2])
         result = pipeline.transcribe(samples, batch_size=self.options.batch_size, language=language,
                                      progress_callback=lambda percent: progress(percent / 100 * duration))
-        run.notes.append("segment times only: run `speechkit align` for word times")
+        note = "segment times only: run `speechkit align` for word times"
+        run.notes.extend([note] if note not in run.notes else [])  # once, though the coverage check decodes again
         return Decoded(result["language"], probability, [
             make_segment(seg["start"], seg["end"], seg["text"], avg_logprob=round(float(seg["avg_logprob"]), 4))
             for seg in result["segments"]])
