@@ -59,7 +59,8 @@ class EtaColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         if task.total is None or task.finished:
             return Text("")
-        return Text(f"eta {clock(remaining(task.elapsed or 0.0, task.completed, task.total))}", style="progress.remaining")
+        left = remaining(task.elapsed or 0.0, task.completed, task.total)
+        return Text(f"eta {clock(left)}", style="progress.remaining")
 
 
 def progress_bar() -> Progress:
@@ -92,7 +93,8 @@ class Step:
         if not self.measured or not self.total:
             return f"{name}: elapsed {clock(elapsed)}"
         percent = min(100.0, 100.0 * self.completed / self.total)
-        return f"{name}: {percent:.0f}%, elapsed {clock(elapsed)}, eta {clock(remaining(elapsed, self.completed, self.total))}"
+        left = remaining(elapsed, self.completed, self.total)
+        return f"{name}: {percent:.0f}%, elapsed {clock(elapsed)}, eta {clock(left)}"
 
 
 class LogLines:
