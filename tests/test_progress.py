@@ -173,8 +173,8 @@ def test_a_multi_minute_transcription_logs_progress_before_it_ends(data_dir, tmp
 @pytest.mark.slow
 @pytest.mark.parametrize("backend, options, seconds", [
     ("faster-whisper", {"batch_size": 1}, 300.0),
-    ("openai-whisper", {}, 125.0),
-    ("transformers", {}, 125.0),
+    ("openai-whisper", {}, 95.0),
+    ("transformers", {}, 95.0),
 ])
 def test_the_transcription_bar_moves_as_windows_are_decoded(data_dir, tmp_path, backend, options, seconds):
     """What a log shows (lines at most every 0.5 s, each with the latest value) moves more than twice before the
