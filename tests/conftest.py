@@ -31,6 +31,9 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # progress lines in a log come every 10 s, so how many a failing command prints before its one-line error
+    # depends on the machine's speed: tests read only the end lines (tests of the lines set their own interval)
+    os.environ.setdefault("SPEECHKIT_PROGRESS_INTERVAL", "3600")
 
 
 @pytest.fixture

@@ -79,13 +79,16 @@ class Backend(ABC):
         raise NotImplementedError(f"{self.stage} backend {self.name} has no model to load")
 
     def loaded_model(self, run: Run, *args: Any) -> Any:
-        """The model for these options (and ``args``) from the process-wide cache; its path and notes go to ``run``."""
+        """The model for these options (and ``args``) from the process-wide cache; its path and notes go to ``run``.
+
+        A load is reported with ``total`` None (its length is unknown: a bar shows it loading, with the
+        elapsed time, not a percentage), then as ``(1, 1)`` once done."""
         key = (type(self).__module__, type(self).__qualname__,
                tuple((k, repr(getattr(self.options, k))) for k in self.load_fields), args)
         step = f"load {self.stage} {run.model or self.model or self.name}"
         fresh = not cache.is_loaded(key)
         if fresh:
-            run.progress(step, 0, 1)
+            run.progress(step, 0, None)
         loading = 0.0
 
         def build() -> cache.Loaded:  # runs only when this call loads the model (not when another had)

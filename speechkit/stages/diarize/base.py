@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,6 +20,7 @@ from speechkit.audio import SAMPLE_RATE
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.diarize.block_progress import folded_steps
 from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.stages.run import Run
@@ -50,6 +52,9 @@ class DiarizationBackend(Backend):
     Options: ClassVar[type[BackendOptions]] = DiarizationOptions
     link_threshold: ClassVar[float]
     """Cosine distance under which speakers of two blocks are the same person."""
+    block_steps: ClassVar[Mapping[str, float]] = {}
+    """The steps a block reports (``run.progress(f"diarize {name}: {step}", ...)``) with their shares of its time,
+    folded into the stage's bar (:func:`folded_steps`); without any, the bar moves once per block."""
 
     @abstractmethod
     def diarize_block(self, model: Any, samples: np.ndarray, offset: float, counts: dict[str, int],
@@ -71,7 +76,8 @@ class DiarizationBackend(Backend):
                 end = offset + samples.size / SAMPLE_RATE
                 block = audible(samples)  # quiet speech raised; silence and quiet noise skipped
                 if block is not None:
-                    results.append(self.diarize_block(model, block.samples, offset, counts, run).clipped(offset, end))
+                    with folded_steps(run, step, offset, end, total, self.block_steps):
+                        results.append(self.diarize_block(model, block.samples, offset, counts, run).clipped(offset, end))
                 offset = end
                 run.progress(step, round(offset, 1), total)
         return results

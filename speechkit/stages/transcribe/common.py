@@ -119,7 +119,11 @@ class Decoded:
 
 
 Progress = Callable[[float], None]
-"""Called with the seconds of audio decoded so far, by libraries that report progress themselves."""
+"""Called with the seconds of audio decoded so far: by a backend as its library reports progress (a window or a
+batch decoded), and for every segment a lazily decoding library yields."""
+
+MEL_FRAMES_PER_SECOND = 100
+"""Whisper's log-mel frames (10 ms hops): the unit openai-whisper and transformers count their progress in."""
 
 
 class WhisperTranscriber(Backend):
@@ -187,9 +191,17 @@ class WhisperTranscriber(Backend):
 
     def _decode_block(self, model: Any, samples: np.ndarray, offset: float, doc: Document, run: Run, step: str,
                       total: float | None) -> Decoded:
-        """Decode one block that starts ``offset`` seconds in, appending its segments in recording time."""
+        """Decode one block that starts ``offset`` seconds in, appending its segments in recording time.
+
+        Progress never goes back: a library that reported its windows is followed by segments it returns at once."""
+        reached = offset
+
         def progress(seconds: float) -> None:
-            run.progress(step, round(offset + seconds, 1) if total is None else min(offset + seconds, total), total)
+            nonlocal reached
+            if offset + seconds <= reached:
+                return
+            reached = offset + seconds
+            run.progress(step, round(reached, 1) if total is None else min(reached, total), total)
 
         decoded = self.decode(model, samples, progress, run)
         for segment in decoded.segments:

@@ -7,7 +7,10 @@ reference the others are compared against.
 
 from __future__ import annotations
 
+import sys
+from contextvars import ContextVar
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -16,7 +19,47 @@ from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_openai_whisper
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language, pick_device
+from speechkit.stages.transcribe.common import (MEL_FRAMES_PER_SECOND, Decoded, Progress, TorchWhisperTranscriber,
+                                                choose_language, pick_device)
+
+_REPORT: ContextVar[Progress | None] = ContextVar("speechkit_openai_whisper_progress", default=None)
+"""Where the window loop of the ``whisper.transcribe`` running in this thread reports; None outside a decode."""
+
+
+class _FramesBar:
+    """Stands in for the ``tqdm`` bar ``whisper.transcribe`` counts decoded mel frames with, its only progress
+    report (it returns the segments all at once): inside :meth:`OpenAIWhisperTranscriber.decode` the count goes
+    to the decode's progress as seconds, window by window; elsewhere a real tqdm bar is drawn as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import tqdm
+
+        self.report, self.frames = _REPORT.get(), 0
+        self.bar = None if self.report else tqdm.tqdm(*args, **kwargs)
+
+    def __enter__(self) -> _FramesBar:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def update(self, frames: int) -> None:
+        self.frames += frames
+        if self.report is not None:
+            self.report(self.frames / MEL_FRAMES_PER_SECOND)
+        elif self.bar is not None:
+            self.bar.update(frames)
+
+
+def _report_windows() -> None:
+    """Give ``whisper.transcribe`` the :class:`_FramesBar` (once per process; a context variable, not a patch
+    per call, so decodes in several threads each report to their own run)."""
+    import whisper.transcribe  # noqa: F401 - the module, which the package's ``transcribe`` function shadows
+
+    module = sys.modules["whisper.transcribe"]
+    if getattr(module.tqdm, "tqdm", None) is not _FramesBar:
+        module.tqdm = SimpleNamespace(tqdm=_FramesBar)
 
 
 def load_checkpoint(path: Path, device: str) -> Any:
@@ -58,9 +101,14 @@ class OpenAIWhisperTranscriber(TorchWhisperTranscriber):
         language, probability = choose_language(self.options.language, model.is_multilingual,
                                                 lambda: self.detect_language(model, samples))
         beam = self.options.beam_size
-        result = whisper.transcribe(model, samples, language=language, fp16=False, verbose=None,
-                                    word_timestamps=self.options.word_timestamps,
-                                    beam_size=beam if beam and beam > 1 else None, **self.options.decoding())
+        _report_windows()
+        reporting = _REPORT.set(progress)
+        try:
+            result = whisper.transcribe(model, samples, language=language, fp16=False, verbose=None,
+                                        word_timestamps=self.options.word_timestamps,
+                                        beam_size=beam if beam and beam > 1 else None, **self.options.decoding())
+        finally:
+            _REPORT.reset(reporting)
         return Decoded(language, probability, [
             make_segment(seg["start"], seg["end"], seg["text"],
                          [{"word": w["word"], "start": w["start"], "end": w["end"], "score": w["probability"]}

@@ -18,7 +18,8 @@ from speechkit.models.resolve import resolve_hf_whisper
 from speechkit.schema import Segment
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.stages.transcribe.common import Decoded, Progress, TorchWhisperTranscriber, choose_language, pick_device
+from speechkit.stages.transcribe.common import (MEL_FRAMES_PER_SECOND, Decoded, Progress, TorchWhisperTranscriber,
+                                                choose_language, pick_device)
 
 WINDOW_FRAMES = 3000
 """Whisper's 30 s of log-mel frames; shorter audio is padded to it (short-form), longer goes long-form."""
@@ -71,6 +72,8 @@ class TransformersTranscriber(TorchWhisperTranscriber):
         with torch.inference_mode():
             out = model.generate(**inputs, num_beams=self.options.beam_size, return_timestamps=True,
                                  return_segments=True, return_token_timestamps=words,
+                                 # the frame each window starts at, before it is decoded: the windows before are done
+                                 monitor_progress=lambda seek: progress(float(seek[0, 0]) / MEL_FRAMES_PER_SECOND),
                                  **self.generate_options(processor, model, language, multilingual))
         return Decoded(language, probability,
                        [self.segment(processor.tokenizer, seg, words) for seg in out["segments"][0]])
