@@ -79,3 +79,13 @@ def test_onnxruntime_sessions_get_the_threads_and_a_pool_that_does_not_spin():
     assert options.intra_op_num_threads == default_threads()
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert onnxruntime_options(1).intra_op_num_threads == 1
+
+
+@pytest.mark.parametrize("command", [["run", "meeting"], ["batch", "absent.wav"], ["diarize", "absent.wav"]])
+@pytest.mark.parametrize("threads, problem", [("0", "greater than or equal to 1"), ("257", "less than or equal to 256")])
+def test_threads_out_of_bounds_is_one_line_before_any_work(command, threads, problem, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "speechkit", *command, "--threads", threads, "-d", str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "'--threads'" in done.stderr and problem in done.stderr
+    assert not (tmp_path / "out").exists()
