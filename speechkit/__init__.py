@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from speechkit.threads import prepare_runtimes
+
+prepare_runtimes()  # before torch or CTranslate2 loads an OpenMP runtime, which reads its wait policy once
+
 __version__ = "0.1.0"
 
 _EXPORTS = {

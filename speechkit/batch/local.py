@@ -17,7 +17,7 @@ from pathlib import Path
 from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
 from speechkit.pipeline.config import PipelineConfig
-from speechkit.threads import share_of_cores, torch_threads
+from speechkit.threads import chosen_threads, share_of_cores
 from speechkit.workers import end_workers, init_worker
 
 
@@ -48,7 +48,7 @@ def _here(config: PipelineConfig, source: str, output_dir: Path, threads: int, t
     from threadpoolctl import threadpool_limits
 
     tracker.started()
-    with torch_threads(threads), threadpool_limits(threads):
+    with chosen_threads(threads), threadpool_limits(threads):
         result = run_input(config, source, output_dir)
     tracker.finished(result)
     return result

@@ -13,6 +13,7 @@ from speechkit.cli.each import MediaInputsArg
 from speechkit.pipeline import load_config
 from speechkit.progress import progress_bar
 from speechkit.sources import expand_inputs
+from speechkit.threads import MAX_THREADS
 
 EngineOpt = Annotated[str, typer.Option("--engine", "-e", help="local (processes on this machine) or ray (actors on a Ray cluster).")]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster to join (HOST:PORT of its head, or auto); default: start a private local one.")]
@@ -26,7 +27,7 @@ def batch_command(
     engine: EngineOpt = "local",
     address: AddressOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Local: worker processes. Ray: actors per stage.")] = 1,
-    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads per worker (default: local, the cores shared out; Ray, 1).")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help="CPU threads per worker for every stage; a stage's own threads option wins (default: local, the cores shared out, at most speechkit's default; Ray, 1).")] = None,
     device: Annotated[str, typer.Option("--device", help="cpu, or cuda: GPU-capable stages on the GPU, and one GPU per Ray worker.")] = "cpu",
     overrides: Annotated[list[str] | None, typer.Option("--set", help="Override the config: STAGE.OPTION=VALUE (repeatable).")] = None,
 ) -> None:

@@ -16,6 +16,7 @@ from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.base import BLOCK_SECONDS
 from speechkit.stages.diarize.base import DiarizationOptions as Options
 from speechkit.stages.diarize.counts import check_counts
+from speechkit.threads import MAX_THREADS
 
 
 @app.command("diarize")
@@ -28,7 +29,7 @@ def diarize_command(
     pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
     token: Annotated[str | None, typer.Option("--token", "--hf-token", "--hf_token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
     block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,
-    threads: Annotated[int | None, typer.Option("--threads", min=1, help=described(Options, "threads"))] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help=described(Options, "threads"))] = None,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file, stored in the document.")] = None,
     channel: ChannelOpt = None,
     output_format: OutputFormatOpt = None,

@@ -15,6 +15,7 @@ from speechkit.pipeline import load_config, run_pipeline
 from speechkit.progress import RichHook
 from speechkit.sources import expand_inputs, refuse_shared_names
 from speechkit.speaker_names import parse_names
+from speechkit.threads import MAX_THREADS, use_threads
 
 
 @app.command("run")
@@ -26,6 +27,7 @@ def run_command(
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
     output_format: OutputFormatOpt = None,
     overrides: Annotated[list[str] | None, typer.Option("--set", help="Override the config: STAGE.OPTION=VALUE (e.g. transcribe.model=tiny.en), STAGE.backend=NAME or report.formats=[md,srt]; repeatable.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help="CPU threads for every stage; a stage's own threads option wins (default: speechkit's thread policy).")] = None,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: stored from the diarize stage on, shown in every report (replaces the config's speaker_names).")] = None,
 ) -> None:
     """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
@@ -35,6 +37,7 @@ def run_command(
         extra.append(f"speaker_names={json.dumps(parse_names(speaker_names))}")
     loaded = load_config(config, [*(overrides or []), *extra])  # every stage's options are checked here, before any input is read
     items: list[str | None] = list(expand_inputs(inputs)) if inputs else [None]
+    use_threads(threads)
     if len(items) > 1:
         refuse_shared_names([str(i) for i in items], output_dir)
     failed = []

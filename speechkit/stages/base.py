@@ -13,11 +13,12 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from speechkit import __version__
 from speechkit.errors import OptionsError
@@ -26,6 +27,7 @@ from speechkit.models import cache
 from speechkit.samples import AudioStore
 from speechkit.schema import Document, Provenance
 from speechkit.stages.run import Hook, Run
+from speechkit.threads import MAX_THREADS, torch_threads
 from speechkit.validation import first_error
 
 
@@ -43,6 +45,13 @@ class BackendOptions(BaseModel):
     """Base of every backend's options: unknown keys are errors, values are fixed once parsed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ThreadOptions(BackendOptions):
+    """A backend that runs a model on the CPU: its thread count, else the process's default
+    (``--threads`` on run/batch, else :func:`speechkit.threads.default_threads`)."""
+
+    threads: int | None = Field(None, ge=1, le=MAX_THREADS, description="CPU threads (default: speechkit's thread policy)")
 
 
 def parse_options(options: type[BackendOptions], values: Mapping[str, Any], what: str) -> BackendOptions:
@@ -65,6 +74,8 @@ class Backend(ABC):
     Options: ClassVar[type[BackendOptions]] = BackendOptions
     load_fields: ClassVar[tuple[str, ...]] = ()
     """The options the loaded model depends on: backends that agree on these share one model."""
+    uses_torch: ClassVar[bool] = False
+    """Runs torch on the CPU: :meth:`apply` then sets torch's threads to the ``threads`` option or the default."""
 
     def __init__(self, **options: Any) -> None:
         self.options = parse_options(type(self).Options, options, f"{self.stage} backend {self.name}")
@@ -129,11 +140,16 @@ class Backend(ABC):
         """:meth:`process` a copy of ``doc``, timed, with ``run`` appended as its provenance record."""
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         t0 = time.perf_counter()
-        out = self.process(doc.model_copy(deep=True), run)
+        with self.cpu_threads():
+            out = self.process(doc.model_copy(deep=True), run)
         wall = time.perf_counter() - t0
         duration = out.audio.duration if out.audio else None
         out.provenance.append(self.provenance(run, started, wall, duration))
         return out
+
+    def cpu_threads(self) -> AbstractContextManager[None]:
+        """Torch's thread count while this backend works (the caller's is given back after)."""
+        return torch_threads(getattr(self.options, "threads", None)) if self.uses_torch else nullcontext()
 
     def provenance(self, run: Run, started: str, wall: float, duration: float | None) -> Provenance:
         return Provenance(

@@ -20,8 +20,9 @@ from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
 from speechkit.schema import Document, Segment, Word
 from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, ThreadOptions
 from speechkit.stages.run import Run
+from speechkit.threads import ctranslate2_threads
 
 WINDOW_SECONDS = 30.0
 """Whisper's encoder sees 30 s; a longer segment cannot be aligned in one pass."""
@@ -43,9 +44,9 @@ class WhisperAligner(Backend):
     name = "whisper"
     libraries = ("faster-whisper", "ctranslate2")
 
-    load_fields = ("device", "compute_type")
+    load_fields = ("device", "compute_type", "threads")
 
-    class Options(AlignOptions):
+    class Options(AlignOptions, ThreadOptions):
         compute_type: str = Field("int8", description="CTranslate2 compute type")
 
     def load(self, model_name: str, language: str | None) -> Loaded:
@@ -53,7 +54,8 @@ class WhisperAligner(Backend):
         from faster_whisper.tokenizer import Tokenizer
 
         resolved = resolve_whisper(model_name)
-        model = WhisperModel(str(resolved.path), device=self.options.device, compute_type=self.options.compute_type)
+        model = WhisperModel(str(resolved.path), device=self.options.device, compute_type=self.options.compute_type,
+                             cpu_threads=ctranslate2_threads(self.options.threads))
         language = language if model.model.is_multilingual else "en"
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language or "en")
         return Loaded((model, tokenizer), str(resolved.path))

@@ -17,7 +17,7 @@ from speechkit.schema import Document
 from speechkit.segments import make_segment
 from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
 from speechkit.stages.align.punkt import ensure_punkt
-from speechkit.stages.base import Backend
+from speechkit.stages.base import Backend, ThreadOptions
 from speechkit.stages.run import Run
 
 RANDOM_WEIGHTS_KEY = "random_weights"
@@ -27,11 +27,12 @@ RANDOM_WEIGHTS_KEY = "random_weights"
 class WhisperXAligner(Backend):
     stage = "align"
     name = "whisperx"
+    uses_torch = True
     libraries = ("whisperx", "transformers", "torch", "torchaudio", "nltk")
 
     load_fields = ("device",)
 
-    class Options(AlignOptions):
+    class Options(AlignOptions, ThreadOptions):
         interpolate_method: str = Field("nearest", description="whisperx.align's timing for unaligned words")
 
     def load(self, name: str | None, language: str) -> Loaded:

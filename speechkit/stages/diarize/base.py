@@ -19,12 +19,11 @@ from speechkit.audible import audible
 from speechkit.audio import SAMPLE_RATE
 from speechkit.schema import Document, Speaker, SpeakerTurn
 from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
-from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.base import Backend, BackendOptions, ThreadOptions
 from speechkit.stages.diarize.block_progress import folded_steps
 from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note
 from speechkit.stages.diarize.linking import BlockResult, link_blocks
 from speechkit.stages.run import Run
-from speechkit.threads import torch_threads
 
 log = logging.getLogger("speechkit")
 
@@ -32,14 +31,13 @@ BLOCK_SECONDS = 1800.0
 """Half an hour of 16 kHz float32 is 115 MB: the most audio a backend holds at once."""
 
 
-class DiarizationOptions(BackendOptions):
+class DiarizationOptions(ThreadOptions):
     """What every diarization backend takes: speaker counts, block size and threads."""
 
     num_speakers: int | None = Field(None, ge=1, description="exact number of speakers, when known")
     min_speakers: int | None = Field(None, ge=1, description="at least this many speakers")
     max_speakers: int | None = Field(None, ge=1, description="at most this many speakers")
     block_seconds: float = Field(BLOCK_SECONDS, ge=10.0, description="audio diarized at once; longer files are streamed in blocks")
-    threads: int | None = Field(None, ge=1, description="CPU threads for torch (default: one per core)")
 
     @model_validator(mode="after")
     def _possible(self) -> DiarizationOptions:
@@ -49,6 +47,7 @@ class DiarizationOptions(BackendOptions):
 
 class DiarizationBackend(Backend):
     stage = "diarize"
+    uses_torch = True
     Options: ClassVar[type[BackendOptions]] = DiarizationOptions
     link_threshold: ClassVar[float]
     """Cosine distance under which speakers of two blocks are the same person."""
@@ -71,15 +70,14 @@ class DiarizationBackend(Backend):
         model = self.loaded_model(run)  # a model that cannot load fails before any audio is decoded
         step, total = f"diarize {self.name}", round(duration, 1) or None
         run.progress(step, 0, total)
-        with torch_threads(options.threads):
-            for samples in blocks:
-                end = offset + samples.size / SAMPLE_RATE
-                block = audible(samples)  # quiet speech raised; silence and quiet noise skipped
-                if block is not None:
-                    with folded_steps(run, step, offset, end, total, self.block_steps):
-                        results.append(self.diarize_block(model, block.samples, offset, counts, run).clipped(offset, end))
-                offset = end
-                run.progress(step, round(offset, 1), total)
+        for samples in blocks:
+            end = offset + samples.size / SAMPLE_RATE
+            block = audible(samples)  # quiet speech raised; silence and quiet noise skipped
+            if block is not None:
+                with folded_steps(run, step, offset, end, total, self.block_steps):
+                    results.append(self.diarize_block(model, block.samples, offset, counts, run).clipped(offset, end))
+            offset = end
+            run.progress(step, round(offset, 1), total)
         return results
 
     def process(self, doc: Document, run: Run) -> Document:

@@ -11,6 +11,7 @@ from speechkit.schema import SpeakerTurn
 from speechkit.stages.diarize.base import DiarizationBackend
 from speechkit.stages.diarize.linking import BlockResult
 from speechkit.stages.run import Run
+from speechkit.threads import default_threads
 
 MERGE_COSINE = 0.875
 """senko merges clusters whose centroids' cosine similarity reaches this (its spectral.yaml ``mer_cos``)."""
@@ -33,8 +34,8 @@ class SenkoDiarizer(DiarizationBackend):
         import senko
 
         diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
-        if self.options.threads:  # senko resets torch's threads to this after its VAD
-            diarizer.logical_cores = self.options.threads
+        # senko sets torch's threads to this after its VAD (its own default: one per core)
+        diarizer.logical_cores = self.options.threads or default_threads()
         return Loaded(diarizer, str(diarizer.model_paths.embeddings_pt_model_path))
 
     @staticmethod

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from speechkit.schema import ChapterSummary, Document, Summary
-from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.base import Backend, ThreadOptions
 from speechkit.stages.run import Run
 from speechkit.stages.summarize.chunking import Sentence, by_speaker, chapters, sentences, within
 
@@ -19,7 +19,7 @@ def overall_length(n_sentences: int) -> int:
     return max(3, min(12, round(math.sqrt(n_sentences))))
 
 
-class SummarizeOptions(BackendOptions):
+class SummarizeOptions(ThreadOptions):
     """What every summarizer takes: how long each part of the summary is, and how chapters are cut."""
 
     model: str | None = Field(None, description="summarization or sentence-embedding model (default: the backend's)")
@@ -37,6 +37,7 @@ class SpeakerAwareSummarizer(Backend):
     """Overall summary, key points per speaker, and a summary per chapter (the source's, or cut at pauses)."""
 
     stage = "summarize"
+    uses_torch = True
     Options = SummarizeOptions
     load_fields = ("model", "device")
 

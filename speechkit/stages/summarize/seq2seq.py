@@ -21,7 +21,6 @@ from speechkit.models.resolve import hub_allowed
 from speechkit.stages.run import Run
 from speechkit.stages.summarize.chunking import SENTENCE_END, Sentence, fit, pack
 from speechkit.stages.summarize.common import SpeakerAwareSummarizer, SummarizeOptions
-from speechkit.threads import torch_threads
 
 DEFAULT_MODEL = "facebook/bart-large-cnn"
 RANDOM_MARK = "random_weights"
@@ -53,7 +52,6 @@ class Seq2SeqSummarizer(SpeakerAwareSummarizer):
         min_summary_tokens: int | None = Field(None, ge=0, description="fewest tokens per summary")
         num_beams: int | None = Field(None, ge=1, description="beam width (default: the model's)")
         batch_size: int = Field(4, ge=1, description="chunks per generate() call")
-        threads: int | None = Field(None, ge=1, description="CPU threads for torch")
 
     def load(self) -> Loaded:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -108,7 +106,7 @@ class Seq2SeqSummarizer(SpeakerAwareSummarizer):
         if self.options.num_beams:
             kwargs["num_beams"] = self.options.num_beams
         step = f"summarize {len(texts)} chunk(s)"
-        with torch.inference_mode(), torch_threads(self.options.threads):
+        with torch.inference_mode():
             for i in range(0, len(texts), size):
                 # truncation is only a safety net: pack() already keeps every chunk within the limit
                 batch = tokenizer(texts[i:i + size], return_tensors="pt", padding=True, truncation=True,

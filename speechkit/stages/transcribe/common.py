@@ -14,13 +14,14 @@ from speechkit.audible import Audible, audible, raised_note
 from speechkit.audio import SAMPLE_RATE
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
-from speechkit.stages.base import Backend, BackendOptions
+from speechkit.stages.base import Backend, BackendOptions, ThreadOptions
 from speechkit.stages.run import Run
 from speechkit.samples import quiet_cuts
 from speechkit.segments import shifted
 from speechkit.stages.transcribe.coverage import Span, cover, coverage_notes
 from speechkit.stages.transcribe.languages import MULTILINGUAL_DEFAULT, english_only, needs_multilingual, warn_if_not_english
 from speechkit.stages.transcribe.repair import repair
+from speechkit.threads import MAX_THREADS, ctranslate2_threads
 
 
 BLOCK_SECONDS = 600.0
@@ -86,14 +87,12 @@ class CTranslate2Options(WhisperOptions):
 
     compute_type: str = Field("int8", description="CTranslate2 compute type (int8, float32, ...)")
     batch_size: int = Field(8, ge=1, description="batched decoding; 1 = sequential")
-    threads: int = Field(0, ge=0, description="CPU threads (0: the process's torch thread count)")
+    threads: int = Field(0, ge=0, le=MAX_THREADS, description="CPU threads (0: speechkit's thread policy)")
 
     def cpu_threads(self) -> int:
         """The thread count CTranslate2 gets: explicit, so a worker given one core uses one, and the same
         audio gives the same words in every engine (OpenMP's own default depends on the environment)."""
-        import torch
-
-        return self.threads or torch.get_num_threads()
+        return ctranslate2_threads(self.threads)
 
 
 class WordTimestamps(BackendOptions):
@@ -213,5 +212,7 @@ class WhisperTranscriber(Backend):
 class TorchWhisperTranscriber(WhisperTranscriber):
     """openai-whisper and transformers run the same PyTorch Whisper, so they take the same options."""
 
-    class Options(WhisperOptions, WordTimestamps):
+    uses_torch = True
+
+    class Options(WhisperOptions, WordTimestamps, ThreadOptions):
         pass

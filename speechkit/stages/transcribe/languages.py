@@ -16,6 +16,7 @@ from speechkit.audio import SAMPLE_RATE
 from speechkit.models import cache
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
+from speechkit.threads import ctranslate2_threads
 
 MULTILINGUAL_DEFAULT = "base"
 """The packaged multilingual model, the default when what was asked needs more than English."""
@@ -62,7 +63,8 @@ def _detector() -> Loaded:
     from faster_whisper import WhisperModel
 
     resolved = resolve_whisper(MULTILINGUAL_DEFAULT)
-    return Loaded(WhisperModel(str(resolved.path), device="cpu", compute_type="int8"), str(resolved.path))
+    model = WhisperModel(str(resolved.path), device="cpu", compute_type="int8", cpu_threads=ctranslate2_threads(None))
+    return Loaded(model, str(resolved.path))
 
 
 def other_languages(samples: np.ndarray) -> list[tuple[float, str, float]]:

@@ -25,6 +25,7 @@ class WhisperXTranscriber(WhisperTranscriber):
     libraries = ("whisperx", "faster-whisper", "ctranslate2", "pyannote.audio")
 
     Options = CTranslate2Options
+    uses_torch = True  # its VAD
     load_fields = ("model", "device", "compute_type", "language", "threads", "beam_size", "task", "initial_prompt",
                    "temperature")
 
