@@ -16,6 +16,7 @@ Writes ``benchmarks/results/cold_start.json`` and ``.md``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -71,6 +72,18 @@ def stage_times(out: Path) -> dict[str, dict[str, float]]:
     return {p["stage"]: {"wall": p["wall_time"], "load": p.get("load_time") or 0.0} for p in doc["provenance"]}
 
 
+TIMING = ("wall_time", "real_time_factor", "load_time", "started_at")
+
+
+def document_digest(out: Path) -> str:
+    """A hash of the final document without its timings, to check that every variant wrote the same one."""
+    doc = json.loads((out / "sample.summarize.json").read_text())
+    for record in doc["provenance"]:
+        for key in TIMING:
+            record.pop(key, None)
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
@@ -121,6 +134,7 @@ def main() -> None:
                 sets = [a for value in opts.run_set for a in ("--set", value)]
                 result: dict[str, object] = timed(["-q", "run", "meeting", "-d", str(out), *sets], variants[name], work)
                 result["stages"] = stage_times(out)
+                result["document"] = document_digest(out)
                 runs[name].append(result)
                 shutil.rmtree(out)
                 print("run meeting", name, result, flush=True)
@@ -134,7 +148,8 @@ def main() -> None:
                                        for s in STAGES},
                             "runs": rs} for v, rs in runs.items() if rs},
     }
-    report = {"commits": commits, "python": sys.version.split()[0], "machine": state, "run_set": opts.run_set, **summary}
+    digests = {r["document"] for rs in runs.values() for r in rs}  # type: ignore[index]
+    report = {"documents_identical": len(digests) <= 1, "commits": commits, "python": sys.version.split()[0], "machine": state, "run_set": opts.run_set, **summary}
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
     opts.out.with_suffix(".md").write_text(markdown(report, list(variants)))
@@ -165,6 +180,8 @@ def markdown(report: dict, variants: list[str]) -> str:
     for name, r in report["run_meeting"].items():
         stages = " | ".join(f"{r['stages'][s]['wall']:.1f} ({r['stages'][s]['load']:.1f} loading)" for s in STAGES)
         lines.append(f"| {name} | {r['wall_median']:.1f} ({r['cpu_median']:.1f}) | {stages} |")
+    lines += ["", "Documents (without their timings) identical in every run of every variant: "
+              f"{'yes' if report['documents_identical'] else 'NO'}."]
     return "\n".join(lines) + "\n"
 
 

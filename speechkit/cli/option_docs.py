@@ -100,7 +100,7 @@ def _dotted(node: ast.expr) -> str:
         return node.id
     if isinstance(node, ast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
-    raise OptionDocsError(f"a base class given as {ast.unparse(node)}")
+    raise OptionDocsError(f"{ast.unparse(node)}: not a dotted name the source reader can follow")
 
 
 def _bases(key: ClassKey, node: ast.ClassDef) -> list[tuple[ClassKey, ast.ClassDef]]:
