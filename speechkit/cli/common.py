@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from speechkit.cli.option_docs import OptionDocs
-from speechkit.io import atomic_write_text, check_writable, guard_output, stage_output_path
+from speechkit.io import atomic_write_text
 
 if TYPE_CHECKING:  # the rest is imported when a command runs, not for its --help
     from speechkit.schema import Document
@@ -28,6 +28,8 @@ def described(options: OptionDocs, name: str) -> str:
 def output_target(input_path: Path, stage: str, output: Path | None, output_dir: Path) -> Path:
     """Where a stage's document goes, checked before the work: never the input, and writable now,
     so a read-only folder or a directory in the way fails in a second, not after the transcription."""
+    from speechkit.io import check_writable, guard_output, stage_output_path  # here: --help needs none of it
+
     target = output or stage_output_path(input_path, stage, output_dir)
     guard_output(target, [input_path])
     check_writable(target)

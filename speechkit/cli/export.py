@@ -12,7 +12,7 @@ from speechkit.errors import OutputError
 from speechkit.export import FORMATS
 from speechkit.export.subtitles import CueLimits, to_srt, to_vtt
 from speechkit.speaker_names import apply_names, labelled, parse_names
-from speechkit.io import atomic_write_text, base_name, guard_output
+from speechkit.io import atomic_write_text, guard_output
 
 if TYPE_CHECKING:
     from speechkit.schema import Document
@@ -42,6 +42,7 @@ def export_command(
     embed_audio: Annotated[bool, typer.Option("--embed-audio", "--embed_audio", help="html: a small Opus copy of the source inside the page, to share it without the recording.")] = False,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
+    from speechkit.io import base_name
     from speechkit.schema import Document
 
     wanted = parse_formats(formats)
