@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from speechkit.schema import Segment, Word
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Segment, Word
 
 
 T = TypeVar("T")
@@ -21,6 +22,8 @@ def _r(value: float | None) -> float | None:
 def make_segment(start: float, end: float, text: str, words: list[dict[str, Any]] | None = None,
                  **extra: Any) -> Segment:
     """A segment with times to the millisecond, stripped text, its non-empty words, and the set extras."""
+    from speechkit.schema import Segment, Word
+
     return Segment(
         start=round(float(start), 3),
         end=round(float(end), 3),

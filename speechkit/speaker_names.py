@@ -7,10 +7,13 @@ turns and RTTM, and text exports show the names through :func:`labelled`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from speechkit.errors import SpeechkitError
 from speechkit.io import read_yaml
-from speechkit.schema import Document
+
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Document
 
 
 class SpeakerNamesError(SpeechkitError):

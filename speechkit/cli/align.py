@@ -8,7 +8,6 @@ import typer
 from speechkit.cli.app import app
 from speechkit.cli.common import OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.cli.each import InputsArg, each_input
-from speechkit.inputs import load_input
 from speechkit.stages.align import DEFAULT
 
 
@@ -22,6 +21,8 @@ def align_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Align words to audio; auto uses WhisperX when a CTC model is on disk, else pocketsphinx (English) or Whisper."""
+    from speechkit.inputs import load_input
+
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
     stage = make_backend("align", backend, model=model, **options)
     each_input(documents, "align", output, output_dir,

@@ -9,9 +9,6 @@ from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, make_backend, run_backend, write_document
 from speechkit.cli.each import InputsArg, each_input
 from speechkit.errors import OutputError
-from speechkit.sources import expand_inputs
-from speechkit.stages.base import Backend
-from speechkit.inputs import load_input
 from speechkit.stages.augment import DEFAULT
 from speechkit.stages.augment.presets import preset_names
 
@@ -29,7 +26,10 @@ def augment_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Augment audio with seeded transforms; the document records every drawn parameter."""
+    from speechkit.inputs import load_input
+    from speechkit.sources import expand_inputs
     from speechkit.stages.augment.transforms import parse_cli_spec  # audiomentations: slow import
+    from speechkit.stages.base import Backend
 
     transforms = [parse_cli_spec(t).as_dict() for t in transform or []]
 

@@ -1,19 +1,21 @@
 """``speechkit batch``: a config's pipeline over many inputs, on this machine or on a Ray cluster."""
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import TaskID
 
-from speechkit.batch.tracker import Counts
 from speechkit.cli.app import app
 from speechkit.cli.each import MediaInputsArg
-from speechkit.pipeline import load_config
-from speechkit.progress import progress_bar
-from speechkit.sources import expand_inputs
 from speechkit.threads import MAX_THREADS
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from speechkit.batch.tracker import Counts
 
 EngineOpt = Annotated[str, typer.Option("--engine", "-e", help="local (processes on this machine) or ray (actors on a Ray cluster).")]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster to join (HOST:PORT of its head, or auto); default: start a private local one.")]
@@ -33,6 +35,8 @@ def batch_command(
 ) -> None:
     """Run CONFIG's stages on every input; finished inputs are skipped, a failing one is reported and the rest go on."""
     from speechkit.batch import run_batch
+    from speechkit.pipeline import load_config
+    from speechkit.sources import expand_inputs
 
     loaded = load_config(config, overrides or [])
     items = expand_inputs(inputs, documents=False)
@@ -53,6 +57,8 @@ class CountsBar:
     """One bar for the whole batch: inputs finished of all, with done / failed / running and an ETA."""
 
     def __init__(self) -> None:
+        from speechkit.progress import progress_bar
+
         self.bar = progress_bar()
         self.task: TaskID | None = None
 

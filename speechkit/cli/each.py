@@ -6,14 +6,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from speechkit.cli.common import output_target, write_document
 from speechkit.errors import OutputError, SpeechkitError
-from speechkit.schema import Document
-from speechkit.sources import expand_inputs, unique_names
+
+if TYPE_CHECKING:
+    from speechkit.schema import Document
 
 INPUTS_HELP = "Files, globs, directories or @list.txt (one per line)"
 InputsArg = Annotated[list[str], typer.Argument(
@@ -36,6 +37,8 @@ def write_all(doc: Document, item: str, target: Path, formats: list[str]) -> Non
 def each_input(inputs: Sequence[str], stage: str, output: Path | None, output_dir: Path,
                work: Callable[[str, Path], None]) -> None:
     """Call ``work(input, target)`` for every input, its target checked first; one input fails alone."""
+    from speechkit.sources import expand_inputs, unique_names
+
     items = expand_inputs(inputs)
     if output is not None and len(items) > 1:
         raise OutputError(f"--output names one file but {len(items)} inputs were given; use --output-dir")

@@ -1,19 +1,20 @@
 """``speechkit eval der|wer``: score a document against a reference (RTTM or text)."""
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from speechkit.cli.app import app
 from speechkit.errors import DocumentError
 from speechkit.export.rttm import read_rttm, uri_of
-from speechkit.inputs import is_document
 from speechkit.io import read_text
-from speechkit.metrics.der import diarization_error
-from speechkit.metrics.wer import error_rates
-from speechkit.schema import Document, SpeakerTurn
+
+if TYPE_CHECKING:
+    from speechkit.schema import SpeakerTurn
 
 eval_app = typer.Typer(help="Score a document against a reference.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -23,6 +24,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.
 
 def _hypothesis_turns(path: Path, uri: str | None) -> tuple[list[SpeakerTurn], float | None, str | None]:
     """Turns, audio duration and file id of a document or an RTTM file."""
+    from speechkit.schema import Document
+
     if path.suffix.lower() == ".rttm":
         files = read_rttm(path)
         key = uri if uri in files else next(iter(files))
@@ -51,6 +54,8 @@ def der_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Diarization error rate (pyannote.metrics), scored from 0 to the audio's end."""
+    from speechkit.metrics.der import diarization_error
+
     references = read_rttm(reference)
     turns, duration, hyp_uri = _hypothesis_turns(hypothesis, uri)
     key = uri or (hyp_uri if hyp_uri in references else None)
@@ -75,6 +80,10 @@ def wer_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Word and character error rates with Whisper's text normalisation."""
+    from speechkit.inputs import is_document
+    from speechkit.metrics.wer import error_rates
+    from speechkit.schema import Document
+
     ref_text = read_text(reference, "file", DocumentError)
     if is_document(hypothesis):
         doc = Document.load(hypothesis)

@@ -1,7 +1,9 @@
 """``speechkit export``: a document to subtitles, text, tables, RTTM or JSON."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,8 +13,9 @@ from speechkit.export import FORMATS
 from speechkit.export.subtitles import CueLimits, to_srt, to_vtt
 from speechkit.speaker_names import apply_names, labelled, parse_names
 from speechkit.io import atomic_write_text, guard_output
-from speechkit.naming import base_name
-from speechkit.schema import Document
+
+if TYPE_CHECKING:
+    from speechkit.schema import Document
 
 
 SUBTITLE_WRITERS = {"srt": to_srt, "vtt": to_vtt}
@@ -39,6 +42,9 @@ def export_command(
     embed_audio: Annotated[bool, typer.Option("--embed-audio", "--embed_audio", help="html: a small Opus copy of the source inside the page, to share it without the recording.")] = False,
 ) -> None:
     """Write a document in one or several formats, named <name>.<format> in the output directory."""
+    from speechkit.naming import base_name
+    from speechkit.schema import Document
+
     wanted = parse_formats(formats)
     doc = Document.load(document)
     if speaker_names:

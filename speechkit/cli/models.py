@@ -3,8 +3,6 @@
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from speechkit.cli.app import app
 from speechkit.errors import SpeechkitError
@@ -21,6 +19,9 @@ app.add_typer(models_app, name="models")
 @models_app.command("list")
 def list_command() -> None:
     """Each size name and where its weights are (nothing is loaded, joined or converted)."""
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("model", "CTranslate2 (faster-whisper, whisperx)", "transformers", "openai-whisper")
     for status in inventory():
         table.add_row(status.name, status.ct2, status.hf, status.openai)

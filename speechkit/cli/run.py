@@ -11,9 +11,6 @@ from speechkit.cli.app import app
 from speechkit.cli.each import finish
 from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.errors import SpeechkitError
-from speechkit.pipeline import load_config, run_pipeline
-from speechkit.progress import RichHook
-from speechkit.sources import expand_inputs, refuse_shared_names
 from speechkit.speaker_names import parse_names
 from speechkit.threads import MAX_THREADS, use_threads
 
@@ -31,6 +28,10 @@ def run_command(
     speaker_names: Annotated[str | None, typer.Option("--speaker-names", help="SPEAKER_00=Diane,SPEAKER_01=Sheila or a YAML file: stored from the diarize stage on, shown in every report (replaces the config's speaker_names).")] = None,
 ) -> None:
     """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
+    from speechkit.pipeline import load_config, run_pipeline
+    from speechkit.progress import RichHook
+    from speechkit.sources import expand_inputs, refuse_shared_names
+
     formats = parse_formats(output_format)
     extra = [f"report.formats=[{', '.join(formats)}]"] if formats else []
     if speaker_names:  # read here, so a file is relative to this directory; JSON is a YAML mapping

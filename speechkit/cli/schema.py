@@ -8,7 +8,6 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.errors import DocumentError
-from speechkit.schema import Document, json_schema
 
 
 @app.command("schema")
@@ -16,6 +15,8 @@ def schema_command(
     documents: Annotated[list[Path] | None, typer.Argument(help="Documents to validate against the schema (default: print the schema).")] = None,
 ) -> None:
     """Print the JSON Schema of the intermediate document, or validate documents against it."""
+    from speechkit.schema import Document, json_schema
+
     schema = json_schema()
     if not documents:
         typer.echo(json.dumps(schema, indent=2))

@@ -8,7 +8,6 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.common import ChannelOpt
-from speechkit.progress import RichHook
 
 
 @app.command("stress")
@@ -32,6 +31,7 @@ def stress_command(
     from speechkit.stress.config import DEFAULT_CONFIG, load_config, override
     from speechkit.stress.grid import inputs_from_paths, parse_shard, shard
     from speechkit.stress.runner import resolve_inputs
+    from speechkit.progress import RichHook
 
     config = override(load_config(conditions or DEFAULT_CONFIG), model, seed, condition)
     items = inputs_from_paths(audio or [], reference or [], channel) or None

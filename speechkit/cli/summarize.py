@@ -8,9 +8,10 @@ import typer
 from speechkit.cli.app import app
 from speechkit.cli.common import OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
 from speechkit.cli.each import InputsArg, each_input
-from speechkit.schema import Document
+from speechkit.cli.option_docs import OptionDocs
 from speechkit.stages.summarize import DEFAULT
-from speechkit.stages.summarize.common import SummarizeOptions as Options
+
+Options = OptionDocs("speechkit.stages.summarize.common:SummarizeOptions")
 
 
 @app.command("summarize")
@@ -24,6 +25,8 @@ def summarize_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Summarize a transcript, speaker by speaker and chapter by chapter (source chapters or long pauses)."""
+    from speechkit.schema import Document
+
     stage = make_backend("summarize", backend, model=model, sentences=sentences, key_points=key_points)
     each_input(documents, "summarize", output, output_dir,
                lambda item, target: write_document(run_backend(stage, Document.load(item)), target))

@@ -8,12 +8,11 @@ import typer
 from speechkit.cli.app import app
 from speechkit.cli.each import InputsArg, each_input, write_all
 from speechkit.cli.export import OutputFormatOpt, parse_formats
-from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend, write_document
-from speechkit.inputs import load_input
+from speechkit.cli.common import ChannelOpt, OutputDirOpt, OutputOpt, described, make_backend, run_backend
+from speechkit.cli.option_docs import OptionDocs
 from speechkit.stages.transcribe import DEFAULT
-from speechkit.stages.transcribe.faster_whisper import FasterWhisperTranscriber
 
-Options = FasterWhisperTranscriber.Options
+Options = OptionDocs("speechkit.stages.transcribe.faster_whisper:FasterWhisperTranscriber.Options")
 """The richest backend's options give the help; a backend without one of them refuses it by name."""
 
 
@@ -46,6 +45,8 @@ def transcribe_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Transcribe (or translate) speech with Whisper; word timestamps and language detection included."""
+    from speechkit.inputs import load_input
+
     stage = make_backend("transcribe", backend, model=model, language=language, task=task, multilingual=multilingual,
                          language_check=language_check,
                          initial_prompt=initial_prompt, hotwords=hotwords, temperature=temperature, vad=vad,

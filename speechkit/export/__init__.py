@@ -7,12 +7,15 @@ are known, TSV in integer milliseconds, JSON with ``segments`` and ``word_segmen
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from speechkit.export.rttm import to_rttm
 from speechkit.export.subtitles import to_srt, to_vtt
 from speechkit.export.text import to_markdown, to_tsv, to_txt
-from speechkit.schema import Document
 from speechkit.speaker_names import labelled
+
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Document
 
 FORMATS: dict[str, Callable[[Document], str]] = {
     "srt": lambda doc: to_srt(labelled(doc)),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from speechkit.errors import DocumentError
 from speechkit.io import read_text
-from speechkit.schema import Document, SpeakerTurn
+
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Document, SpeakerTurn
 
 
 def uri_of(doc: Document) -> str:
@@ -25,6 +28,8 @@ def to_rttm(doc: Document) -> str:
 
 def parse_rttm(text: str, origin: str = "<rttm>") -> dict[str, list[SpeakerTurn]]:
     """Turns per file id (uri) from RTTM text; only SPEAKER lines carry turns, others are skipped."""
+    from speechkit.schema import SpeakerTurn
+
     turns: dict[str, list[SpeakerTurn]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()

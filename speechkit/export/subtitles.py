@@ -11,9 +11,12 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from speechkit.schema import Document, Segment
 from speechkit.segments import NO_SPACE_LANGUAGES
+
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Document, Segment
 
 
 @dataclass(frozen=True)

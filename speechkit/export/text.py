@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from speechkit.export.subtitles import timestamp
-from speechkit.schema import Document
 from speechkit.segments import speaker_runs
+
+if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
+    from speechkit.schema import Document
 
 
 def one_line(text: str) -> str:
