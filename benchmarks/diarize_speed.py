@@ -114,11 +114,14 @@ def main() -> None:
     import speechkit
     from attribution import build_conversations
 
+    from speechkit.stages.diarize.embeddings import EMBEDDING_STRIDE
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--strides", type=int, nargs="+", default=[EMBEDDING_STRIDE], help="embedding strides timed as 'after'")
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--loads", type=int, default=2, help="fresh processes timing the stage's load")
+    parser.add_argument("--loads", type=int, default=1, help="fresh processes timing the stage's load")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "diarize_speed.json")
     parser.add_argument("--work", type=Path, default=Path("/tmp/speechkit-conversations"))
     args = parser.parse_args()
@@ -134,9 +137,10 @@ def main() -> None:
     onnx_forward = pipeline._segmentation.model.forward
     for _ in range(args.repeats):
         for threads in args.threads:
-            for mode in ("before", "after", "senko"):
+            for mode in ("before", *(f"after stride={s}" for s in args.strides), "senko"):
                 if mode != "senko":
-                    set_mode(pipeline, mode, onnx_forward)
+                    set_mode(pipeline, mode.split()[0], onnx_forward)
+                    pipeline.embedding_stride = int(mode.split("=")[-1]) if mode != "before" else 1
                 diarizer = senko[threads] if mode == "senko" else pyannote[threads]
                 started = time.perf_counter()
                 doc = diarizer(speechkit.read(path))

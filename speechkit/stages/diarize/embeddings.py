@@ -47,11 +47,9 @@ def frame_mask(mask: np.ndarray, frames: int) -> np.ndarray:
     return F.interpolate(torch.from_numpy(mask)[None, None], size=frames, mode="nearest")[0, 0].numpy() > 0.5
 
 
-def embed_frames(features: np.ndarray, network: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """One speaker's (frames, 80) filterbanks -> its embedding: NaN below :data:`MIN_FRAMES` frames."""
-    if features.shape[0] < MIN_FRAMES:
-        return np.full(EMBEDDING_DIM, np.nan, dtype=np.float32)
-    return network((features - features.mean(axis=0, keepdims=True))[None])[0]
+def normalised(features: np.ndarray) -> np.ndarray:
+    """One speaker's (frames, 80) filterbanks as CAM++ takes them: (1, frames, 80), mean removed."""
+    return (features - features.mean(axis=0, keepdims=True))[None]
 
 
 def used_masks(binarized: np.ndarray, exclude_overlap: bool, min_num_frames: int) -> np.ndarray:
@@ -87,12 +85,14 @@ def neighbour(masks: np.ndarray, chunk: int, speaker: int, anchors: list[int], s
 
 
 def chunk_embeddings(samples: np.ndarray, sample_rate: int, binarized: Any, exclude_overlap: bool,
-                     min_num_frames: int, network: Callable[[np.ndarray], np.ndarray], stride: int = EMBEDDING_STRIDE,
+                     min_num_frames: int, network: Any, stride: int = EMBEDDING_STRIDE,
                      hook: Callable[..., None] | None = None) -> np.ndarray:
     """(chunks, local speakers, 192) embeddings for pyannote's binarized segmentation of ``samples``.
 
-    ``network`` maps (1, frames, 80) mean-normalised filterbanks to (1, 192); ``stride`` 1 embeds
-    every window as pyannote does.
+    ``network`` is CAM++ (:class:`~speechkit.stages.diarize.onnx.OnnxModel`): ``map`` takes
+    (1, frames, 80) mean-normalised filterbanks to (1, 192) each. A speaker with fewer than
+    :data:`MIN_FRAMES` frames gets NaN, which pyannote's clustering skips. ``stride`` 1 embeds every
+    window, as pyannote does.
     """
     window = binarized.sliding_window
     chunks, frames, speakers = binarized.data.shape
@@ -100,31 +100,46 @@ def chunk_embeddings(samples: np.ndarray, sample_rate: int, binarized: Any, excl
     starts = [int(round(window[c].start * sample_rate)) for c in range(chunks)]
     if any(s % FRAME_SHIFT for s in starts):
         raise ValueError("chunks must start on whole filterbank frames")
-    end = starts[-1] + chunk_samples
-    padded = np.zeros(max(end, samples.size), dtype=np.float32)  # pyannote pads the last chunks with zeros
-    padded[:samples.size] = samples
+    padded = np.zeros(max(starts[-1] + chunk_samples, samples.size), dtype=np.float32)
+    padded[:samples.size] = samples  # pyannote pads the last chunks with zeros
     features = fbank(padded, sample_rate)
     chunk_frames = fbank(np.zeros(chunk_samples, dtype=np.float32), sample_rate).shape[0]
     masks = used_masks(binarized.data, exclude_overlap, min_num_frames)
     active = np.nan_to_num(binarized.data, nan=0.0)
     shift = window.step * frames / window.duration
     embeddings = np.full((chunks, speakers, EMBEDDING_DIM), np.nan, dtype=np.float32)
-    anchors = set(range(0, chunks, stride)) | {chunks - 1}
-    order = sorted(anchors) + [c for c in range(chunks) if c not in anchors]
-    for done, chunk in enumerate(order, 1):
-        first = starts[chunk] // FRAME_SHIFT
-        window_features = features[first:first + chunk_frames]
+    anchors = sorted(set(range(0, chunks, stride)) | {chunks - 1})
+    between = [c for c in range(chunks) if c not in set(anchors)]
+    total, finished = chunks * speakers, 0
+
+    def embed(pairs: list[tuple[int, int]]) -> None:
+        nonlocal finished
+        wanted = []
+        for chunk, speaker in pairs:
+            first = starts[chunk] // FRAME_SHIFT
+            selected = features[first:first + chunk_frames][frame_mask(masks[chunk, :, speaker], chunk_frames)]
+            if selected.shape[0] >= MIN_FRAMES:
+                wanted.append(((chunk, speaker), normalised(selected)))
+        done = None if hook is None else lambda count: hook("embeddings", None, total=total,
+                                                            completed=min(total, finished + count))
+        for (chunk, speaker), output in zip(wanted, network.map([w[1] for w in wanted], done)):
+            embeddings[chunk, speaker] = output[0]
+        finished += len(pairs)
+
+    embed([(c, k) for c in anchors for k in range(speakers) if masks[c, :, k].any()])
+    unmatched = []
+    for chunk in between:
+        before = anchors[np.searchsorted(anchors, chunk) - 1]
+        after = anchors[np.searchsorted(anchors, chunk)]
         for speaker in range(speakers):
             if not masks[chunk, :, speaker].any():
                 continue
-            if chunk not in anchors:
-                before = max(a for a in anchors if a < chunk)
-                match = neighbour(active, chunk, speaker, [before, min(a for a in anchors if a > chunk)], shift)
-                if match is not None and not np.isnan(embeddings[match][0]):
-                    embeddings[chunk, speaker] = embeddings[match]
-                    continue
-            selected = window_features[frame_mask(masks[chunk, :, speaker], chunk_frames)]
-            embeddings[chunk, speaker] = embed_frames(selected, network)
-        if hook is not None:
-            hook("embeddings", None, total=chunks, completed=done)
+            match = neighbour(active, chunk, speaker, [before, after], shift)
+            if match is not None and not np.isnan(embeddings[match][0]):
+                embeddings[chunk, speaker] = embeddings[match]
+            else:
+                unmatched.append((chunk, speaker))
+    embed(unmatched)
+    if hook is not None:
+        hook("embeddings", None, total=total, completed=total)
     return embeddings
