@@ -122,7 +122,8 @@ def chunk_embeddings(samples: np.ndarray, sample_rate: int, binarized: Any, excl
                 wanted.append(((chunk, speaker), normalised(selected)))
         done = None if hook is None else lambda count: hook("embeddings", None, total=total,
                                                             completed=min(total, finished + count))
-        for (chunk, speaker), output in zip(wanted, network.map([w[1] for w in wanted], done)):
+        outputs = network.map([batch for _, batch in wanted], done)
+        for ((chunk, speaker), _), output in zip(wanted, outputs):
             embeddings[chunk, speaker] = output[0]
         finished += len(pairs)
 
