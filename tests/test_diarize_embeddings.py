@@ -5,7 +5,6 @@ import pytest
 import soundfile as sf
 
 from speechkit.stages.diarize.embeddings import neighbour
-from speechkit.stages.diarize.onnx import session_options
 
 
 def test_a_window_reuses_the_neighbour_speaker_that_shares_its_voice():
@@ -18,12 +17,6 @@ def test_a_window_reuses_the_neighbour_speaker_that_shares_its_voice():
     assert neighbour(masks, 1, 0, [0, 2], shift) == (0, 2)
     assert neighbour(masks, 1, 1, [0, 2], shift) == (2, 1)
     assert neighbour(masks, 1, 1, [0], shift) is None
-
-
-def test_onnx_sessions_take_the_stage_threads_and_never_spin():
-    options = session_options(2)
-    assert options.intra_op_num_threads == 2
-    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
 @pytest.mark.slow

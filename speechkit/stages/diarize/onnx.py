@@ -19,20 +19,7 @@ from typing import Any
 
 import numpy as np
 
-
-def session_options(threads: int) -> Any:
-    """ONNX Runtime options for ``threads`` CPU threads that sleep when idle.
-
-    ONNX Runtime's workers spin while waiting for work by default; on a CPU shared with other jobs
-    that burns the cores the other threads need, as OpenMP's busy-waiting does for torch.
-    """
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, threads)
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return options
+from speechkit.threads import onnxruntime_options
 
 
 def exported(name: str, checkpoint: Path, module: Any, example: Any, dynamic: dict[int, str]) -> Path:
@@ -75,7 +62,7 @@ class OnnxModel:
 
         with self._lock:
             if self._session is None:
-                self._session = ort.InferenceSession(str(self.path), session_options(1),
+                self._session = ort.InferenceSession(str(self.path), onnxruntime_options(1),
                                                      providers=["CPUExecutionProvider"])
             return self._session
 
