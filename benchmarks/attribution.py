@@ -82,7 +82,7 @@ def pooled_meeting_der(diarizer, collar: float = 0.5) -> dict:
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     from speechkit.export.rttm import read_rttm
-    from speechkit.inputs import document_from_audio
+    from speechkit.inputs.documents import document_from_audio
     from speechkit.metrics.der import annotation
 
     metric, per_file, wall, loading, audio = DiarizationErrorRate(collar=collar), {}, 0.0, 0.0, 0.0

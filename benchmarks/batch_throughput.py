@@ -62,8 +62,8 @@ def one_run(config, inputs: list[str], engine: str, workers: int, scratch: Path)
 def ray_call_ms(inputs: list[str], calls: int = 50) -> dict[str, float]:
     """Median round trip (ms) of a call to an idle StageWorker: empty, and carrying a real document."""
     from speechkit.batch.ray_engine import StageWorker
-    from speechkit.cluster import actor_options, connect
-    from speechkit.inputs import document_from_audio
+    from speechkit.runtime.cluster import actor_options, connect
+    from speechkit.inputs.documents import document_from_audio
 
     ray = connect(None)
     actor = ray.remote(**actor_options(1, 0))(StageWorker).remote(1)
@@ -121,7 +121,7 @@ def main() -> None:
 
     import os
 
-    from speechkit.cluster import connect
+    from speechkit.runtime.cluster import connect
     from speechkit.io import atomic_write_text
     from speechkit.pipeline import load_config
     from speechkit.pipeline.config import PipelineConfig

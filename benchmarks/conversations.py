@@ -97,7 +97,7 @@ def _trim(samples: np.ndarray, frame: int = 480, floor_db: float = -35.0) -> np.
 
 def load(utterance: Utterance) -> np.ndarray:
     """16 kHz mono samples of the utterance, trimmed and brought to a common loudness."""
-    from speechkit.audio import load_audio
+    from speechkit.media.audio import load_audio
 
     samples = load_audio(utterance.path, RATE, utterance.channel)
     if utterance.span:

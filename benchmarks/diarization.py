@@ -36,7 +36,7 @@ COLLARS = (0.0, 0.5)
 
 def diarize(path: Path, backend: str, threads: int | None, **options):
     """The diarized document; its provenance says how much of its wall time went on loading models."""
-    from speechkit.inputs import document_from_audio
+    from speechkit.inputs.documents import document_from_audio
     from speechkit.registry import load_backend
 
     return load_backend("diarize", backend)(threads=threads, **options)(document_from_audio(path))

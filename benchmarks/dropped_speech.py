@@ -63,7 +63,7 @@ class Decoders:
         from speechkit.stages.transcribe.coverage import Coverage
 
         if mode == "raw batched":
-            from speechkit.audio import load_audio
+            from speechkit.media.audio import load_audio
             from speechkit.schema import Word
 
             segments, _ = self.raw.transcribe(load_audio(str(path), 16000), language="en", beam_size=5,

@@ -108,7 +108,7 @@ def summary(files: list[dict]) -> dict:
 
 
 def main() -> None:
-    from speechkit.audio import load_audio
+    from speechkit.media.audio import load_audio
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="tiny.en")

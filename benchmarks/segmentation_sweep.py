@@ -100,7 +100,7 @@ def limits() -> dict:
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     import speechkit.stages.diarize.pyannote as backend
-    from speechkit.audio import SAMPLE_RATE, load_audio
+    from speechkit.media.audio import SAMPLE_RATE, load_audio
     from speechkit.export.rttm import read_rttm
     from speechkit.metrics.der import annotation
 

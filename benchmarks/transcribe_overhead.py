@@ -49,7 +49,7 @@ print(" ".join(s.text.strip() for s in segments))
 
 
 def speechkit_api(path: Path, model_dir: Path) -> str:
-    from speechkit.inputs import document_from_audio
+    from speechkit.inputs.documents import document_from_audio
     from speechkit.models import cache
     from speechkit.registry import load_backend
 

@@ -72,7 +72,7 @@ def stats(errors: list[float]) -> dict[str, float]:
 def main() -> None:
     from attribution import build_conversations
 
-    from speechkit.inputs import document_from_audio
+    from speechkit.inputs.documents import document_from_audio
     from speechkit.io import atomic_write_text
     from speechkit.registry import load_backend
 

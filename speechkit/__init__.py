@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from speechkit.threads import prepare_runtimes
+from speechkit.runtime.threads import prepare_runtimes
 
 prepare_runtimes()  # before torch or CTranslate2 loads an OpenMP runtime, which reads its wait policy once
 
@@ -18,13 +18,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "transcribe": "speechkit.api", "align": "speechkit.api", "diarize": "speechkit.api",
     "summarize": "speechkit.api", "load": "speechkit.api", "read": "speechkit.api",
-    "download": "speechkit.downloads", "Document": "speechkit.schema", "SpeechkitError": "speechkit.errors",
+    "download": "speechkit.inputs.urls", "Document": "speechkit.schema", "SpeechkitError": "speechkit.errors",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from speechkit.api import align, diarize, load, read, summarize, transcribe
-    from speechkit.downloads import download
+    from speechkit.inputs.urls import download
     from speechkit.errors import SpeechkitError
     from speechkit.schema import Document
 

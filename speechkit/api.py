@@ -21,7 +21,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from speechkit.inputs import load_input
+from speechkit.inputs.documents import load_input
 from speechkit.registry import load_backend
 from speechkit.schema import Document
 from speechkit.stages.base import Backend

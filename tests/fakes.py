@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from pydantic import Field
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models.cache import Loaded
 from speechkit.registry import ENTRY_POINT_GROUP
 from speechkit.schema import Document, Speaker, SpeakerTurn

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from speechkit.inputs import document_from_audio
+from speechkit.inputs.documents import document_from_audio
 from speechkit.registry import load_backend
 from speechkit.schema import Document, Segment, Word
 from speechkit.stages.align.common import interpolate_times

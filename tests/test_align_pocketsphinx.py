@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from speechkit.errors import ModelNotFoundError
-from speechkit.inputs import document_from_audio
+from speechkit.inputs.documents import document_from_audio
 from speechkit.registry import load_backend
 from speechkit.schema import Segment, Word
 from speechkit.stages.align.pronounce import number_to_words, pronounce, spell

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from speechkit.audio import load_audio, sha256
-from speechkit.inputs import document_from_audio
+from speechkit.media.audio import load_audio, sha256
+from speechkit.inputs.documents import document_from_audio
 from speechkit.registry import load_backend
 from speechkit.schema import Document
 from speechkit.stages.augment.chain import snr_db

@@ -7,7 +7,7 @@ import pytest
 
 from speechkit.stages.augment.chain import apply_chain, snr_db
 from speechkit.stages.augment.codec import CODECS, Codec
-from speechkit.feature_mask import FeatureMask, masked_features
+from speechkit.stages.augment.feature_mask import FeatureMask, masked_features
 from speechkit.stages.augment.presets import load_preset, preset_names
 from speechkit.stages.augment.transforms import (TransformError, TransformSpec, build, parse_cli_spec, parse_specs,
                                                  resolve_params)

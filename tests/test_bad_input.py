@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from speechkit.audio import sha256
+from speechkit.media.audio import sha256
 
 SPEECHKIT = str(Path(sys.executable).parent / "speechkit")
 

@@ -76,7 +76,7 @@ def test_a_batch_that_cannot_start_says_why_and_writes_nothing(tmp_path: Path, d
 ])
 def test_batch_and_stress_share_worker_setup_without_importing_each_other(modules: tuple[str, ...],
                                                                            foreign: tuple[str, ...]) -> None:
-    """Both engines' worker processes start through speechkit.workers; neither engine imports the other,
+    """Both engines' worker processes start through speechkit.runtime.workers; neither engine imports the other,
     and no engine imports the CLI."""
     code = (f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
             f"print(sorted(m for m in sys.modules if m.startswith({foreign!r})))")

@@ -7,9 +7,9 @@ import pytest
 import soundfile as sf
 
 import speechkit
-from speechkit import samples
-from speechkit.audio import SAMPLE_RATE
-from speechkit.samples import quiet_cuts
+from speechkit.media import samples as samples
+from speechkit.media.audio import SAMPLE_RATE
+from speechkit.media.samples import quiet_cuts
 from tests import fakes
 
 

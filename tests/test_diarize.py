@@ -8,7 +8,7 @@ import pytest
 import soundfile as sf
 
 from speechkit.export.rttm import read_rttm
-from speechkit.inputs import document_from_audio
+from speechkit.inputs.documents import document_from_audio
 from speechkit.metrics.der import diarization_error
 from speechkit.registry import load_backend
 from speechkit.schema import SpeakerTurn

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from speechkit.errors import SpeechkitError
-from speechkit.downloads import download
+from speechkit.inputs.urls import download
 from speechkit.schema import Document
 
 SPEECHKIT = [str(Path(sys.executable).parent / "speechkit")]

@@ -179,7 +179,7 @@ def test_a_folder_named_like_a_model_size_does_not_shadow_it(tmp_path, monkeypat
 def test_a_document_whose_audio_was_replaced_is_refused(tmp_path, data_dir):
     import shutil
 
-    from speechkit.inputs import document_from_audio
+    from speechkit.inputs.documents import document_from_audio
 
     audio = tmp_path / "talk.wav"
     shutil.copy(data_dir / "sample.wav", audio)
@@ -233,7 +233,7 @@ def test_a_cut_wav_is_refused_as_truncated(tmp_path, data_dir):
                           text=True, timeout=120)
     assert proc.returncode == 2 and one_line_error(proc.stderr) and "truncated WAV" in proc.stderr
     assert not list(tmp_path.glob("*.json"))
-    from speechkit.audio import probe
+    from speechkit.media.audio import probe
 
     assert probe(whole).duration > 10  # the whole file is still read
 
@@ -253,7 +253,7 @@ def test_impossible_speaker_counts_are_one_line_before_any_work(tmp_path, data_d
 def test_a_video_that_outlasts_its_audio_is_not_called_truncated(tmp_path, data_dir):
     import imageio_ffmpeg
 
-    from speechkit.audio import load_audio
+    from speechkit.media.audio import load_audio
 
     video = tmp_path / "long_video.mkv"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import speechkit
-from speechkit import samples
+from speechkit.media import samples as samples
 from speechkit.errors import OptionsError
 from speechkit.models import cache
 from speechkit.pipeline import load_config, run_pipeline

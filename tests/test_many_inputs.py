@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from speechkit.sources import unique_names
+from speechkit.inputs.expand import unique_names
 from speechkit.schema import Document
 
 SPEECHKIT = str(Path(sys.executable).parent / "speechkit")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from speechkit.audio import load_audio
+from speechkit.media.audio import load_audio
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.convert import WhisperDims, hf_state_dict, openai_state_dict, read_ct2
 from speechkit.models.resolve import (HF, OPENAI, converted_path, resolve_hf_whisper, resolve_openai_whisper,

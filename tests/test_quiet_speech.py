@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import speechkit
-from speechkit.audible import TARGET_DBFS, audible
-from speechkit.audio import SAMPLE_RATE, load_audio, peak_dbfs
+from speechkit.media.audible import TARGET_DBFS, audible
+from speechkit.media.audio import SAMPLE_RATE, load_audio, peak_dbfs
 from speechkit.metrics.wer import normalize, wer
 from speechkit.stress.worker import in_memory
 

@@ -150,7 +150,7 @@ def test_the_written_page_carries_the_audio_when_asked(tmp_path, tone_wav):
 
 def test_named_speakers_show_their_names_in_both_pages():
     from speechkit.schema import Speaker
-    from speechkit.speaker_names import apply_names
+    from speechkit.speakers.names import apply_names
 
     doc = meeting()
     doc.speakers = [Speaker(id="SPEAKER_00"), Speaker(id="SPEAKER_01")]

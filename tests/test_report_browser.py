@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from speechkit.report.html import report_html
-from speechkit.speaker_names import apply_names
+from speechkit.speakers.names import apply_names
 from speechkit.schema import Audio, ChapterSummary, Document, Segment, Speaker, SpeakerTurn, Source, Summary, Word
 
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from speechkit.inputs import document_from_audio
+from speechkit.inputs.documents import document_from_audio
 from speechkit.metrics.wer import wer
 from speechkit.registry import load_backend
 from tests.conftest import JFK_TEXT

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from speechkit.sources import InputsError, expand_inputs
+from speechkit.inputs.expand import InputsError, expand_inputs
 
 
 @pytest.fixture

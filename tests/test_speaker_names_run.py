@@ -15,7 +15,7 @@ from speechkit.models import cache
 from speechkit.pipeline import load_config, run_pipeline
 from speechkit.pipeline.config import ConfigError
 from speechkit.schema import Document
-from speechkit.speaker_names import SpeakerNamesError
+from speechkit.speakers.names import SpeakerNamesError
 from tests import fakes
 
 SPEECHKIT = str(Path(sys.executable).parent / "speechkit")

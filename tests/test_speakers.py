@@ -2,8 +2,8 @@
 whole sentences stay with one speaker, no one-word flip-flops, and not a character of the text changes."""
 
 from speechkit.schema import Document, Segment, SpeakerTurn, Word
-from speechkit.speaker_smoothing import MIN_CUE_SECONDS
-from speechkit.speakers import (FALLBACK_SPEAKER, assign_speakers, label_words, majority_speaker, nearest_speaker,
+from speechkit.speakers.smoothing import MIN_CUE_SECONDS
+from speechkit.speakers.assign import (FALLBACK_SPEAKER, assign_speakers, label_words, majority_speaker, nearest_speaker,
                                 split_segments)
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from speechkit.stages.base import Backend, ThreadOptions
-from speechkit.threads import (DEFAULT_THREADS, chosen_threads, default_threads, onnxruntime_options,
+from speechkit.runtime.threads import (DEFAULT_THREADS, chosen_threads, default_threads, onnxruntime_options,
                                share_of_cores, torch_threads)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from speechkit.inputs import document_from_audio
+from speechkit.inputs.documents import document_from_audio
 from speechkit.metrics.wer import wer
 from speechkit.registry import load_backend
 from speechkit.schema import Document

@@ -10,12 +10,12 @@ from pathlib import Path
 from speechkit.batch.job import InputResult
 from speechkit.batch.summary import write_summary
 from speechkit.batch.tracker import Report, Tracker
-from speechkit.cluster import ENGINES, require_ray
-from speechkit.downloads import is_url
+from speechkit.runtime.cluster import ENGINES, require_ray
+from speechkit.inputs.urls import is_url
 from speechkit.errors import SpeechkitError
 from speechkit.pipeline.config import PipelineConfig
 from speechkit.registry import load_backend
-from speechkit.sources import refuse_shared_names
+from speechkit.inputs.expand import refuse_shared_names
 
 
 class BatchError(SpeechkitError):

@@ -17,8 +17,8 @@ from pathlib import Path
 from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
 from speechkit.pipeline.config import PipelineConfig
-from speechkit.threads import chosen_threads, share_of_cores
-from speechkit.workers import end_workers, init_worker
+from speechkit.runtime.threads import chosen_threads, share_of_cores
+from speechkit.runtime.workers import end_workers, init_worker
 
 
 def run_local(config: PipelineConfig, sources: list[str], output_dir: Path, workers: int, threads: int | None,

@@ -20,8 +20,8 @@ from typing import Any
 
 from speechkit.batch.job import InputResult, run_input
 from speechkit.batch.tracker import Tracker
-from speechkit.cluster import actor_options, connect
-from speechkit.downloads import is_url
+from speechkit.runtime.cluster import actor_options, connect
+from speechkit.inputs.urls import is_url
 from speechkit.errors import SpeechkitError
 from speechkit.pipeline.config import PipelineConfig, StageSpec
 from speechkit.schema import Document
@@ -39,7 +39,7 @@ class StageWorker:
     """A Ray actor for one stage: its backends' models stay in this process's model cache."""
 
     def __init__(self, threads: int) -> None:
-        from speechkit.threads import set_process_threads
+        from speechkit.runtime.threads import set_process_threads
 
         set_process_threads(threads)
 

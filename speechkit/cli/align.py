@@ -21,7 +21,7 @@ def align_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Align words to audio; auto uses WhisperX when a CTC model is on disk, else pocketsphinx (English) or Whisper."""
-    from speechkit.inputs import load_input
+    from speechkit.inputs.documents import load_input
 
     options = {"whisper_model": whisper_model} if backend == "auto" else {}
     stage = make_backend("align", backend, model=model, **options)

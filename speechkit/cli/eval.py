@@ -80,7 +80,7 @@ def wer_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Word and character error rates with Whisper's text normalisation."""
-    from speechkit.inputs import is_document
+    from speechkit.inputs.documents import is_document
     from speechkit.metrics.wer import error_rates
     from speechkit.schema import Document
 

@@ -11,7 +11,7 @@ from speechkit.cli.app import app
 from speechkit.errors import OutputError
 from speechkit.export import FORMATS
 from speechkit.export.subtitles import CueLimits, to_srt, to_vtt
-from speechkit.speaker_names import apply_names, labelled, parse_names
+from speechkit.speakers.names import apply_names, labelled, parse_names
 from speechkit.io import atomic_write_text, guard_output
 
 if TYPE_CHECKING:

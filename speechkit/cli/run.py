@@ -11,8 +11,8 @@ from speechkit.cli.app import app
 from speechkit.cli.each import finish
 from speechkit.cli.export import OutputFormatOpt, parse_formats
 from speechkit.errors import SpeechkitError
-from speechkit.speaker_names import parse_names
-from speechkit.threads import MAX_THREADS, use_threads
+from speechkit.speakers.names import parse_names
+from speechkit.runtime.threads import MAX_THREADS, use_threads
 
 
 @app.command("run")
@@ -30,7 +30,7 @@ def run_command(
     """Run every stage of CONFIG on each input; finished stages are skipped on a rerun."""
     from speechkit.pipeline import load_config, run_pipeline
     from speechkit.progress import RichHook
-    from speechkit.sources import expand_inputs, refuse_shared_names
+    from speechkit.inputs.expand import expand_inputs, refuse_shared_names
 
     formats = parse_formats(output_format)
     extra = [f"report.formats=[{', '.join(formats)}]"] if formats else []

@@ -45,7 +45,7 @@ def transcribe_command(
     output_dir: OutputDirOpt = Path("."),
 ) -> None:
     """Transcribe (or translate) speech with Whisper; word timestamps and language detection included."""
-    from speechkit.inputs import load_input
+    from speechkit.inputs.documents import load_input
 
     stage = make_backend("transcribe", backend, model=model, language=language, task=task, multilingual=multilingual,
                          language_check=language_check,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from speechkit.export.rttm import to_rttm
 from speechkit.export.subtitles import to_srt, to_vtt
 from speechkit.export.text import to_markdown, to_tsv, to_txt
-from speechkit.speaker_names import labelled
+from speechkit.speakers.names import labelled
 
 if TYPE_CHECKING:  # pydantic and the schema load when a document is handled, not for --help
     from speechkit.schema import Document

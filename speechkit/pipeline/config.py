@@ -34,7 +34,7 @@ from speechkit.io import read_yaml
 from speechkit.validation import first_error
 from speechkit.registry import STAGES, backends, load_backend
 from speechkit.report import WRITERS
-from speechkit.speaker_names import SpeakerNamesError, parse_names
+from speechkit.speakers.names import SpeakerNamesError, parse_names
 
 
 class ConfigError(SpeechkitError):

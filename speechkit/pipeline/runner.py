@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.audio import sha256
-from speechkit.downloads import entries, is_url, url_key
+from speechkit.media.audio import sha256
+from speechkit.inputs.urls import entries, is_url, url_key
 from speechkit.errors import SpeechkitError
-from speechkit.inputs import load_input
+from speechkit.inputs.documents import load_input
 from speechkit.io import atomic_write_text, guard_output
 from speechkit.naming import base_name
 from speechkit.pipeline.config import PipelineConfig, StageSpec
@@ -27,9 +27,9 @@ from speechkit.pipeline.sample import default_input
 from speechkit.progress import stderr
 from speechkit.registry import load_backend
 from speechkit.report import write_report
-from speechkit.samples import AudioStore
+from speechkit.media.samples import AudioStore
 from speechkit.schema import Document, Provenance
-from speechkit.speaker_names import apply_names
+from speechkit.speakers.names import apply_names
 from speechkit.stages.base import Backend
 from speechkit.stages.run import Hook
 

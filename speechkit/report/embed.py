@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, load_audio
+from speechkit.media.audio import SAMPLE_RATE, load_audio
 from speechkit.schema import Document
 
 BITRATE = 24_000

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from speechkit.export.subtitles import timestamp
 from speechkit.schema import Document, Provenance
-from speechkit.speakers import speaking_time
+from speechkit.speakers.assign import speaking_time
 
 PALETTE = ("#4c75a2", "#d92c2e", "#467f3e", "#9d5d8b", "#af5c0b", "#417c77", "#8e6a56", "#896e0e", "#c23b75", "#7e6f69")
 """Tableau 10's hues, darkened until white text on each (the badges) and each as text on white reach

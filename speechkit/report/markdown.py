@@ -5,7 +5,7 @@ from __future__ import annotations
 from speechkit.export.text import md_text, to_markdown
 from speechkit.report.facts import source_facts, speakers, stage_rows, titled
 from speechkit.schema import Document
-from speechkit.speaker_names import labelled
+from speechkit.speakers.names import labelled
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

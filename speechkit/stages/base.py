@@ -24,10 +24,10 @@ from speechkit import __version__
 from speechkit.errors import OptionsError
 from speechkit.jsonable import jsonable
 from speechkit.models import cache
-from speechkit.samples import AudioStore
+from speechkit.media.samples import AudioStore
 from speechkit.schema import Document, Provenance
 from speechkit.stages.run import Hook, Run
-from speechkit.threads import MAX_THREADS, torch_threads
+from speechkit.runtime.threads import MAX_THREADS, torch_threads
 from speechkit.validation import first_error
 
 
@@ -49,7 +49,7 @@ class BackendOptions(BaseModel):
 
 class ThreadOptions(BackendOptions):
     """A backend that runs a model on the CPU: its thread count, else the process's default
-    (``--threads`` on run/batch, else :func:`speechkit.threads.default_threads`)."""
+    (``--threads`` on run/batch, else :func:`speechkit.runtime.threads.default_threads`)."""
 
     threads: int | None = Field(None, ge=1, le=MAX_THREADS, description="CPU threads (default: speechkit's thread policy)")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.samples import AudioStore, document_audio
+from speechkit.media.samples import AudioStore, document_audio
 from speechkit.schema import Document
 
 Hook = Callable[[str, float, "float | None"], None]

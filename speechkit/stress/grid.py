@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from speechkit import __version__
-from speechkit.audio import probe
+from speechkit.media.audio import probe
 from speechkit.errors import SpeechkitError
-from speechkit.inputs import is_document
+from speechkit.inputs.documents import is_document
 from speechkit.io import read_text
 from speechkit.naming import base_name
 from speechkit.stress.references import looks_like_path

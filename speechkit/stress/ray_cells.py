@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from speechkit.cluster import actor_options, connect
+from speechkit.runtime.cluster import actor_options, connect
 from speechkit.stages.run import Hook
 from speechkit.stress.grid import Cell
 
 
 class CellWorker:
     def __init__(self, threads: int) -> None:
-        from speechkit.threads import set_process_threads
+        from speechkit.runtime.threads import set_process_threads
 
         set_process_threads(threads)
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.cluster import ENGINES, require_ray
+from speechkit.runtime.cluster import ENGINES, require_ray
 from speechkit.stages.run import Hook
 from speechkit.stress.cache import load_cell
 from speechkit.stress.config import StressConfig, StressConfigError, load_config
 from speechkit.stress.grid import Cell, StressInput, make_input, plan, shard
 from speechkit.stress.report import summarize, write_report
 from speechkit.stress.worker import run_cell
-from speechkit.threads import share_of_cores
-from speechkit.workers import end_workers, init_worker
+from speechkit.runtime.threads import share_of_cores
+from speechkit.runtime.workers import end_workers, init_worker
 
 
 @dataclass

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, load_audio
+from speechkit.media.audio import SAMPLE_RATE, load_audio
 from speechkit.metrics.wer import error_rates
 from speechkit.registry import load_backend
-from speechkit.samples import AudioStore, checksum
+from speechkit.media.samples import AudioStore, checksum
 from speechkit.schema import Audio, Document, Source
 from speechkit.stages.augment.chain import apply_chain, snr_db
 from speechkit.stages.augment.transforms import parse_specs

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded
 from speechkit.schema import Document, Segment, Word

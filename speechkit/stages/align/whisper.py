@@ -14,7 +14,7 @@ import numpy as np
 
 from pydantic import Field
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
@@ -22,7 +22,7 @@ from speechkit.schema import Document, Segment, Word
 from speechkit.stages.align.common import AlignOptions, alignment_audio, interpolate_times, require_transcript
 from speechkit.stages.base import Backend, ThreadOptions
 from speechkit.stages.run import Run
-from speechkit.threads import ctranslate2_threads
+from speechkit.runtime.threads import ctranslate2_threads
 
 WINDOW_SECONDS = 30.0
 """Whisper's encoder sees 30 s; a longer segment cannot be aligned in one pass."""

@@ -2,7 +2,7 @@
 
 Transforms are audiomentations' (and its conventions: ``p``, ``min_*``/``max_*``) plus a codec
 round trip through PyAV; SpecAugment-style masking acts on log-mel features at inference
-(:mod:`speechkit.feature_mask`), not on the waveform.
+(:mod:`speechkit.stages.augment.feature_mask`), not on the waveform.
 """
 
 BACKENDS = {

@@ -15,7 +15,7 @@ import numpy as np
 import soundfile as sf
 from pydantic import Field
 
-from speechkit.audio import SAMPLE_RATE, probe
+from speechkit.media.audio import SAMPLE_RATE, probe
 from speechkit.io import atomic_write_bytes, guard_output
 from speechkit.naming import base_name
 from speechkit.schema import Document, Source

@@ -19,7 +19,7 @@ from audiomentations.core.transforms_interface import BaseWaveformTransform
 
 from speechkit.errors import SpeechkitError
 from speechkit.stages.augment.codec import Codec
-from speechkit.feature_mask import FeatureMask
+from speechkit.stages.augment.feature_mask import FeatureMask
 
 
 class TransformError(SpeechkitError):

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from speechkit.audible import audible
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audible import audible
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.schema import Document, Speaker, SpeakerTurn
-from speechkit.speakers import FALLBACK_SPEAKER, assign_speakers, speaking_time
+from speechkit.speakers.assign import FALLBACK_SPEAKER, assign_speakers, speaking_time
 from speechkit.stages.base import Backend, BackendOptions, ThreadOptions
 from speechkit.stages.diarize.block_progress import folded_steps
 from speechkit.stages.diarize.counts import COUNT_KEYS, check_counts, count_note

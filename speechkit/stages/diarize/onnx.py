@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.threads import onnxruntime_options
+from speechkit.runtime.threads import onnxruntime_options
 
 
 def exported(name: str, checkpoint: Path, module: Any, example: Any, dynamic: dict[int, str]) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field, SecretStr
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.chatter import to_log
 from speechkit.errors import ModelNotFoundError
 from speechkit.models.cache import Loaded

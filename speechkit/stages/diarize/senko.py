@@ -11,7 +11,7 @@ from speechkit.schema import SpeakerTurn
 from speechkit.stages.diarize.base import DiarizationBackend
 from speechkit.stages.diarize.linking import BlockResult
 from speechkit.stages.run import Run
-from speechkit.threads import default_threads
+from speechkit.runtime.threads import default_threads
 
 MERGE_COSINE = 0.875
 """senko merges clusters whose centroids' cosine similarity reaches this (its spectral.yaml ``mer_cos``)."""

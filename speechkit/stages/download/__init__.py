@@ -1,6 +1,6 @@
 """Downloaders: audio and metadata from a URL (web page, direct media link or playlist).
 
-URLs are resolved into documents by :mod:`speechkit.downloads`; the backends live here.
+URLs are resolved into documents by :mod:`speechkit.inputs.urls`; the backends live here.
 """
 
 BACKENDS = {

@@ -19,8 +19,8 @@ from typing import Any
 import av
 from pydantic import Field
 
-from speechkit.audio import probe
-from speechkit.downloads import is_url, url_key
+from speechkit.media.audio import probe
+from speechkit.inputs.urls import is_url, url_key
 from speechkit.errors import DownloadError
 from speechkit.schema import Chapter, Document, Source
 from speechkit.stages.base import Backend, BackendOptions

@@ -10,18 +10,18 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from speechkit.audible import Audible, audible, raised_note
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audible import Audible, audible, raised_note
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models import DEFAULT_WHISPER
 from speechkit.schema import Document, Segment
 from speechkit.stages.base import Backend, BackendOptions, ThreadOptions
 from speechkit.stages.run import Run
-from speechkit.samples import quiet_cuts
+from speechkit.media.samples import quiet_cuts
 from speechkit.segments import shifted
 from speechkit.stages.transcribe.coverage import Span, cover, coverage_notes
 from speechkit.stages.transcribe.languages import MULTILINGUAL_DEFAULT, english_only, needs_multilingual, warn_if_not_english
 from speechkit.stages.transcribe.repair import repair
-from speechkit.threads import MAX_THREADS, ctranslate2_threads
+from speechkit.runtime.threads import MAX_THREADS, ctranslate2_threads
 
 
 BLOCK_SECONDS = 600.0
@@ -129,7 +129,7 @@ class WhisperTranscriber(Backend):
     """The shape every Whisper backend shares, so each one only says how its library loads and decodes.
 
     Silence and quiet noise are never decoded (Whisper hallucinates on them) and quiet speech is raised
-    first (:mod:`speechkit.audible`); segments are reported to the progress hook as they arrive;
+    first (:mod:`speechkit.media.audible`); segments are reported to the progress hook as they arrive;
     detected speech that produced no words is decoded once more and any loss is noted (``coverage.py``);
     language and probability land in the document the same way for all.
     """

@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from speechkit.feature_mask import masked_features
+from speechkit.stages.augment.feature_mask import masked_features
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
 from speechkit.schema import Segment
 from speechkit.segments import make_segment
 from speechkit.stages.run import Run
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.stages.transcribe.common import (CTranslate2Options, Decoded, Progress, WhisperTranscriber,
                                                 WordTimestamps, pick_device)
 from speechkit.stages.transcribe.languages import WINDOW_SECONDS

@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.audible import audible
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audible import audible
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models import cache
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
-from speechkit.threads import ctranslate2_threads
+from speechkit.runtime.threads import ctranslate2_threads
 
 MULTILINGUAL_DEFAULT = "base"
 """The packaged multilingual model, the default when what was asked needs more than English."""

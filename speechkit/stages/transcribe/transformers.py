@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_hf_whisper
 from speechkit.schema import Segment

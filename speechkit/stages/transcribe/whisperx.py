@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE
+from speechkit.media.audio import SAMPLE_RATE
 from speechkit.models.cache import Loaded
 from speechkit.models.resolve import resolve_whisper
 from speechkit.segments import make_segment

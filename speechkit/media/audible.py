@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, peak_dbfs
+from speechkit.media.audio import SAMPLE_RATE, peak_dbfs
 
 DIGITAL_SILENCE_DBFS = -90.0
 """Loudest 30 ms frame below this: nothing was recorded (16-bit audio's smallest step is -96 dBFS)."""

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from speechkit.downloads import is_url, url_key
+from speechkit.inputs.urls import is_url, url_key
 from speechkit.errors import OutputError, SpeechkitError
 from speechkit.naming import base_name
 

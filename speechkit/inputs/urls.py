@@ -1,4 +1,4 @@
-"""URLs as inputs, beside :mod:`speechkit.inputs` for files: a page, direct link or playlist becomes
+"""URLs as inputs, beside :mod:`speechkit.inputs.documents` for files: a page, direct link or playlist becomes
 media files and one source document per item.
 
 A download is not a stage of the document's processing but the way a URL becomes documents (one

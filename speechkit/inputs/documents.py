@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from speechkit.audio import probe, sha256
+from speechkit.media.audio import probe, sha256
 from speechkit.errors import AudioError
 from speechkit.schema import Document, Source
 

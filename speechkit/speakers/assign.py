@@ -3,7 +3,7 @@
 A word takes the speaker active over most of its duration (overlapping turns each count); a word
 in a gap between turns takes the speaker of the nearest turn *edge* (WhisperX's fallback measures
 to turn midpoints, which hands a word just before a long turn to the previous speaker). Labels are
-then smoothed per sentence (:mod:`speechkit.speaker_smoothing`), and segments are cut where the
+then smoothed per sentence (:mod:`speechkit.speakers.smoothing`), and segments are cut where the
 speaker changes and after sentence ends, each piece's text cut from the segment's own text so that
 diarization never changes a character of the transcript ("40%" stays "40%").
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from speechkit.schema import Segment, SpeakerTurn, Word
 from speechkit.segments import NO_SPACE_LANGUAGES, word_offsets
-from speechkit.speaker_smoothing import remove_flip_flops, smooth_sentence
+from speechkit.speakers.smoothing import remove_flip_flops, smooth_sentence
 
 SENTENCE_END = (".", "?", "!", "。", "？", "！", "…")
 FALLBACK_SPEAKER = "SPEAKER_00"

@@ -11,7 +11,7 @@ import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-from speechkit.threads import set_process_threads
+from speechkit.runtime.threads import set_process_threads
 
 PR_SET_PDEATHSIG = 1
 """Linux prctl(2) option: the signal a process gets when its parent dies."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from speechkit.audio import SAMPLE_RATE, iter_audio, load_audio
+from speechkit.media.audio import SAMPLE_RATE, iter_audio, load_audio
 from speechkit.errors import AudioError
 from speechkit.schema import Audio, Document
 

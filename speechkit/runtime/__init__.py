@@ -1,0 +1,1 @@
+"""How work runs on this machine and others: CPU threads, worker processes, Ray clusters."""
