@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 
 import speechkit
-from speechkit.media import samples as samples
+from speechkit.media import samples
 from speechkit.media.audio import SAMPLE_RATE
 from speechkit.media.samples import quiet_cuts
 from tests import fakes
