@@ -82,8 +82,8 @@ def worker(mode: str, audio: Path, cap: float) -> None:
     policy = policy if mode == "before" else os.environ.get("OMP_WAIT_POLICY")
     cores = os.cpu_count() or 1
     doc, warm = speechkit.read(audio), speechkit.read(warm_up(audio))
-    # after: the candidate one thread per core, now with idle workers asleep, and the default (``None``)
-    settings = [(cores, cores)] if mode == "before" else [(cores, cores), (None, default_threads())]
+    # after: the default now (``None``: one thread per core, idle workers asleep) and ``--threads 1``
+    settings = [(cores, cores)] if mode == "before" else [(None, default_threads()), (1, 1)]
     for threads, count in settings:
         stage = speechkit.load("diarize", "pyannote", threads=threads)
         stage.preload()

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from speechkit.stages.base import Backend, ThreadOptions
-from speechkit.runtime.threads import (DEFAULT_THREADS, chosen_threads, default_threads, onnxruntime_options,
+from speechkit.runtime.threads import (chosen_threads, cores, default_threads, onnxruntime_options,
                                share_of_cores, torch_threads)
 
 
@@ -51,7 +51,7 @@ def test_a_stage_gets_its_own_option_else_the_process_choice_else_the_default():
         assert seen(Counting()) == 3
         assert seen(Counting(threads=1)) == 1, "a stage's own option wins"
         assert share_of_cores(1) <= 3
-    assert seen(Counting()) == default_threads() == DEFAULT_THREADS
+    assert seen(Counting()) == default_threads() == cores()
 
 
 def test_thread_options_have_a_sane_bound():

@@ -5,9 +5,8 @@ workers spin for ``GOMP_SPINCOUNT`` (300,000 pauses) at every barrier before the
 runs thousands of small parallel regions, so on a CPU shared with other work a spinning worker burns
 the time slice its partner needs to reach the barrier, and the whole team waits for the scheduler:
 with one thread per core, diarization ran 24 times slower than with one thread under load. With
-``OMP_WAIT_POLICY=PASSIVE`` (spin count 0) idle workers sleep at once and the collapse is gone, but
-two threads still were not reliably faster than one on shared cores, so the default is one thread
-(``benchmarks/results/threads_contention.md``). libgomp reads the policy once, when
+``OMP_WAIT_POLICY=PASSIVE`` (spin count 0) idle workers sleep at once and the collapse is gone, so
+the default is one thread per core again (``benchmarks/results/threads_contention.md``). libgomp reads the policy once, when
 it loads, so :func:`prepare_runtimes` sets it when speechkit is imported, before torch or CTranslate2
 are; a policy the user set wins. onnxruntime's pool spins too; :func:`onnxruntime_options` stops it.
 """
@@ -41,16 +40,15 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-DEFAULT_THREADS = 1
-"""Measured (``benchmarks/results/threads_contention.md``, 2 cores shared with other sessions): two
-threads with idle workers asleep ran diarization 1.6 times slower than one in the "quiet" phase and
-0.79 times under two busy loops; the old spinning default, over 5 times slower quiet and 1.34 loaded."""
-
-
 def default_threads() -> int:
     """The threads a stage gets when its own ``threads`` option is unset: the process's choice
-    (``--threads`` on run/batch, a worker's share), else :data:`DEFAULT_THREADS`."""
-    return _chosen or DEFAULT_THREADS
+    (``--threads`` on run/batch, a worker's share), else one per core.
+
+    Measured on the 5.2-minute conversation, 2 cores, in one run on a quiet machine and then under two
+    busy loops (``benchmarks/results/threads_contention.md``): two threads with idle workers asleep took
+    0.60x (diarize) and 0.97x (transcribe) one thread's wall time quiet, 0.67x and 0.85x loaded; the old
+    spinning default had collapsed to 24x slower under load."""
+    return _chosen or cores()
 
 
 def use_threads(threads: int | None) -> None:
