@@ -13,6 +13,7 @@ decoded as it is, its own decoder judging what is speech (as before, so those do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -39,12 +40,18 @@ class Audible:
     peak_dbfs: float
 
 
-def has_speech(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bool:
-    """Silero VAD (faster-whisper's copy, already loaded for decoding) hears at least one stretch of speech."""
+def speech_spans(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, **vad: Any) -> list[tuple[float, float]]:
+    """Silero VAD's speech in ``samples``, in seconds: faster-whisper's copy (already loaded for decoding),
+    with ``vad`` as its ``VadOptions`` (each caller asks its own question of it)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    options = VadOptions(min_speech_duration_ms=MIN_SPEECH_MS, speech_pad_ms=0)
-    return bool(get_speech_timestamps(samples.astype(np.float32, copy=False), options, sampling_rate=sample_rate))
+    found = get_speech_timestamps(samples.astype(np.float32, copy=False), VadOptions(**vad), sampling_rate=sample_rate)
+    return [(t["start"] / sample_rate, t["end"] / sample_rate) for t in found]
+
+
+def has_speech(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bool:
+    """Silero VAD hears at least one stretch of speech of :data:`MIN_SPEECH_MS`."""
+    return bool(speech_spans(samples, sample_rate, min_speech_duration_ms=MIN_SPEECH_MS, speech_pad_ms=0))
 
 
 def audible(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Audible | None:

@@ -80,10 +80,10 @@ def torch_threads(threads: int | None) -> Iterator[None]:
     import torch
     from threadpoolctl import threadpool_limits
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads or default_threads())
+    before, count = torch.get_num_threads(), threads or default_threads()
+    torch.set_num_threads(count)
     try:
-        with threadpool_limits(threads or default_threads(), user_api="blas"):
+        with threadpool_limits(count, user_api="blas"):
             yield
     finally:
         torch.set_num_threads(before)

@@ -25,9 +25,9 @@ from speechkit.errors import OptionsError
 from speechkit.jsonable import jsonable
 from speechkit.models import cache
 from speechkit.media.samples import AudioStore
+from speechkit.runtime.threads import MAX_THREADS, torch_threads
 from speechkit.schema import Document, Provenance
 from speechkit.stages.run import Hook, Run
-from speechkit.runtime.threads import MAX_THREADS, torch_threads
 from speechkit.validation import first_error
 
 

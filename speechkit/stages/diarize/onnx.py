@@ -14,6 +14,7 @@ import hashlib
 import io
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -76,21 +77,13 @@ class OnnxModel:
         from concurrent.futures import ThreadPoolExecutor
 
         workers = min(torch.get_num_threads(), len(inputs))
-        if workers <= 1:
+        with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
             outputs = []
-            for item in inputs:
-                outputs.append(self(item))
+            for output in pool.map(self, inputs) if pool else map(self, inputs):
+                outputs.append(output)
                 if done is not None:
                     done(len(outputs))
-            return outputs
-        with ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(self, item) for item in inputs]
-            outputs = []
-            for future in futures:
-                outputs.append(future.result())
-                if done is not None:
-                    done(len(outputs))
-            return outputs
+        return outputs
 
     def batched(self, batch: np.ndarray) -> np.ndarray:
         """A batch split across :meth:`map`'s threads and joined again (same output as one run)."""

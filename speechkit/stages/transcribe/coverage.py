@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from speechkit.media import audible
 from speechkit.media.audio import SAMPLE_RATE
 from speechkit.schema import Segment
 from speechkit.segments import shifted
@@ -61,11 +62,8 @@ class Coverage:
 
 
 def speech_spans(samples: np.ndarray) -> list[tuple[float, float]]:
-    """Silero VAD's speech in ``samples`` (16 kHz), in seconds: the detector batched faster-whisper uses."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    options = VadOptions(min_silence_duration_ms=160, speech_pad_ms=100, max_speech_duration_s=30)
-    return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in get_speech_timestamps(samples, options)]
+    """Silero VAD's speech in ``samples`` (16 kHz), in seconds, with the options batched faster-whisper uses."""
+    return audible.speech_spans(samples, min_silence_duration_ms=160, speech_pad_ms=100, max_speech_duration_s=30)
 
 
 def heard(segments: Iterable[Segment]) -> list[tuple[float, float]]:
